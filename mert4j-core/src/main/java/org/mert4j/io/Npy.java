@@ -1,0 +1,168 @@
+package org.mert4j.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.mert4j.tensor.FloatArray;
+
+/**
+ * NumPy {@code .npy} files (format 1.0/2.0/3.0) of little-endian float32 or int64 arrays, C order:
+ * the format numpy, PyTorch and most tools read.
+ */
+public final class Npy {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern ORDER = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    private Npy() {}
+
+    public static void write(Path file, FloatArray a) throws IOException {
+        writeFloats(file, a.data(), a.shape());
+    }
+
+    public static void writeFloats(Path file, float[] data, long... shape) throws IOException {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        if (n != data.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got "
+                    + data.length);
+        }
+        ByteBuffer body = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        body.asFloatBuffer().put(data);
+        write(file, "<f4", shape, body);
+    }
+
+    public static void writeLongs(Path file, long[] data, long... shape) throws IOException {
+        ByteBuffer body = ByteBuffer.allocate(data.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        body.asLongBuffer().put(data);
+        write(file, "<i8", shape, body);
+    }
+
+    /** Writes atomically: a temporary file in the same folder, then a rename. */
+    private static void write(Path file, String descr, long[] shape, ByteBuffer body) throws IOException {
+        StringBuilder dims = new StringBuilder();
+        for (long d : shape) {
+            dims.append(d).append(", ");
+        }
+        String dimText = shape.length == 1 ? dims.substring(0, dims.length() - 1)
+                : shape.length == 0 ? "" : dims.substring(0, dims.length() - 2);
+        String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dimText + "), }";
+        int total = MAGIC.length + 2 + 2 + header.length() + 1;
+        int pad = (64 - total % 64) % 64;
+        String padded = header + " ".repeat(pad) + "\n";
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                out.write(MAGIC);
+                out.write(new byte[] {1, 0});
+                int len = padded.length();
+                out.write(new byte[] {(byte) (len & 0xff), (byte) (len >> 8)});
+                out.write(padded.getBytes(StandardCharsets.US_ASCII));
+                out.write(body.array());
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Reads a float32 (or float64, converted) array. */
+    public static FloatArray readFloats(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, pre, file);
+            for (int i = 0; i < MAGIC.length; i++) {
+                if (pre.get(i) != MAGIC[i]) {
+                    throw new IOException(file + ": not a .npy file (bad magic)");
+                }
+            }
+            int major = pre.get(6);
+            long headerLen;
+            int prefix;
+            if (major == 1) {
+                headerLen = pre.getShort(8) & 0xffff;
+                prefix = 10;
+            } else if (major == 2 || major == 3) {
+                ByteBuffer b = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN);
+                readFully(ch, b, file);
+                headerLen = (pre.getShort(8) & 0xffffL) | ((b.getShort(0) & 0xffffL) << 16);
+                prefix = 12;
+            } else {
+                throw new IOException(file + ": unsupported .npy version " + major);
+            }
+            if (headerLen > size - prefix || headerLen > 1 << 20) {
+                throw new IOException(file + ": .npy header length " + headerLen + " exceeds the file");
+            }
+            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, hb, file);
+            String header = new String(hb.array(), StandardCharsets.US_ASCII);
+            String descr = match(DESCR, header, file, "descr");
+            if (match(ORDER, header, file, "fortran_order").equals("True")) {
+                throw new IOException(file + ": Fortran-order arrays are not supported");
+            }
+            String dims = match(SHAPE, header, file, "shape").trim();
+            long[] shape = dims.isEmpty() ? new long[0]
+                    : Arrays.stream(dims.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                            .mapToLong(Long::parseLong).toArray();
+            long n = 1;
+            for (long d : shape) {
+                n = Math.multiplyExact(n, d);
+            }
+            int itemSize = switch (descr) {
+                case "<f4" -> 4;
+                case "<f8" -> 8;
+                default -> throw new IOException(file + ": dtype " + descr + " is not float32/float64");
+            };
+            long bytes = n * itemSize;
+            if (bytes != size - prefix - headerLen || n > Integer.MAX_VALUE) {
+                throw new IOException(file + ": shape " + Arrays.toString(shape) + " needs " + bytes
+                        + " bytes of data, the file has " + (size - prefix - headerLen));
+            }
+            ByteBuffer body = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, body, file);
+            body.flip();
+            float[] data = new float[(int) n];
+            if (itemSize == 4) {
+                body.asFloatBuffer().get(data);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    data[i] = (float) body.getDouble();
+                }
+            }
+            return new FloatArray(data, shape);
+        }
+    }
+
+    private static String match(Pattern p, String header, Path file, String what) throws IOException {
+        Matcher m = p.matcher(header);
+        if (!m.find()) {
+            throw new IOException(file + ": .npy header has no " + what);
+        }
+        return m.group(1);
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, Path file) throws IOException {
+        while (b.hasRemaining()) {
+            if (ch.read(b) < 0) {
+                throw new IOException(file + ": truncated .npy file");
+            }
+        }
+    }
+}

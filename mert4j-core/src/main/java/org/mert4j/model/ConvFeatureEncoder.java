@@ -1,0 +1,69 @@
+package org.mert4j.model;
+
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+import org.mert4j.nn.Activation;
+import org.mert4j.nn.Conv1d;
+import org.mert4j.nn.GroupNorm;
+import org.mert4j.nn.LayerNorm;
+
+/**
+ * The conv front (SPEC 1.2 step 1): 7 strided Conv1d layers turning the waveform into 512-d frames,
+ * each conv followed by a norm and GELU. {@code group} mode: only layer 0 has a norm, a GroupNorm with
+ * one group per channel; {@code layer} mode: every layer has a LayerNorm over channels.
+ * State-dict prefix: {@code feature_extractor.conv_layers.{i}}.
+ */
+public final class ConvFeatureEncoder extends Module {
+    private final ConvLayer[] layers;
+
+    public ConvFeatureEncoder(MertConfig c) {
+        Module list = register_module("conv_layers", new Module());
+        Activation act = Activation.of(c.featExtractActivation());
+        layers = new ConvLayer[c.convDim().length];
+        for (int i = 0; i < layers.length; i++) {
+            int in = i == 0 ? 1 : c.convDim()[i - 1];
+            int out = c.convDim()[i];
+            Norm norm = c.featExtractNorm().equals("layer") ? Norm.LAYER
+                    : (i == 0 ? Norm.GROUP : Norm.NONE);
+            layers[i] = list.register_module(Integer.toString(i),
+                    new ConvLayer(in, out, c.convKernel()[i], c.convStride()[i], c.convBias(), norm, act));
+        }
+    }
+
+    /** [B, N] waveform -> [B, T, C] features. */
+    public Tensor forward(Tensor wave) {
+        Tensor x = wave.unsqueeze(1);
+        for (ConvLayer layer : layers) {
+            x = layer.forward(x);
+        }
+        return x.transpose(1, 2);
+    }
+
+    private enum Norm { NONE, GROUP, LAYER }
+
+    /** conv -> norm -> activation, on [B, C, T]. */
+    private static final class ConvLayer extends Module {
+        private final Conv1d conv;
+        private final GroupNorm groupNorm;
+        private final LayerNorm layerNorm;
+        private final Activation act;
+
+        ConvLayer(int in, int out, int kernel, int stride, boolean bias, Norm norm, Activation act) {
+            this.conv = register_module("conv", new Conv1d(in, out, kernel, stride, 0, 1, bias));
+            // PyTorch's GroupNorm and LayerNorm defaults: eps 1e-5
+            this.groupNorm = norm == Norm.GROUP ? register_module("layer_norm", new GroupNorm(out, out, 1e-5)) : null;
+            this.layerNorm = norm == Norm.LAYER ? register_module("layer_norm", new LayerNorm(out, 1e-5)) : null;
+            this.act = act;
+        }
+
+        Tensor forward(Tensor x) {
+            Tensor y = conv.forward(x);
+            if (groupNorm != null) {
+                y = groupNorm.forward(y);
+            } else if (layerNorm != null) {
+                y = layerNorm.forward(y.transpose(1, 2)).transpose(1, 2);
+            }
+            return act.apply(y);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.mert4j.model;
+
+import java.util.Arrays;
+
+/**
+ * What {@link Embedder} returns.
+ * @param windowSeconds window length (MARBLE: 5 s), or {@code <= 0} for the whole clip at once
+ * @param pool          MEAN: time-mean per window, averaged over windows, [layers, H];
+ *                      NONE: every frame, windows concatenated in time, [layers, T, H]
+ * @param layers        hidden-state indices 0..L to keep, or null for all L+1
+ * @param batchSize     equal-length windows run together, up to this many
+ */
+public record EmbedOptions(double windowSeconds, Pool pool, int[] layers, int batchSize) {
+    public enum Pool { MEAN, NONE }
+
+    public static final EmbedOptions MARBLE = new EmbedOptions(5.0, Pool.MEAN, null, 1);
+
+    public EmbedOptions {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        if (Double.isInfinite(windowSeconds)) {
+            throw new IllegalArgumentException("window length must be finite");
+        }
+    }
+
+    public EmbedOptions withWindow(double seconds) {
+        return new EmbedOptions(seconds, pool, layers, batchSize);
+    }
+
+    public EmbedOptions withPool(Pool p) {
+        return new EmbedOptions(windowSeconds, p, layers, batchSize);
+    }
+
+    public EmbedOptions withLayers(int[] l) {
+        return new EmbedOptions(windowSeconds, pool, l, batchSize);
+    }
+
+    public EmbedOptions withBatchSize(int b) {
+        return new EmbedOptions(windowSeconds, pool, layers, b);
+    }
+
+    /** The layer indices to keep for a model with {@code numStates} hidden states; checks the range. */
+    public int[] resolveLayers(int numStates) {
+        if (layers == null) {
+            int[] all = new int[numStates];
+            for (int i = 0; i < numStates; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        for (int l : layers) {
+            if (l < 0 || l >= numStates) {
+                throw new IllegalArgumentException("layer " + l + " does not exist: this model has hidden states 0.."
+                        + (numStates - 1));
+            }
+        }
+        return layers.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "EmbedOptions[window=" + (windowSeconds > 0 ? windowSeconds + " s" : "none") + ", pool=" + pool
+                + ", layers=" + (layers == null ? "all" : Arrays.toString(layers)) + ", batch=" + batchSize + "]";
+    }
+}

@@ -1,0 +1,136 @@
+package org.mert4j.model;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.global.torch;
+import org.mert4j.audio.AudioDecoder;
+import org.mert4j.audio.Resampler;
+import org.mert4j.audio.Waveform;
+import org.mert4j.io.CheckpointFiles;
+import org.mert4j.io.StateDict;
+import org.mert4j.tensor.Devices;
+import org.mert4j.tensor.FloatArray;
+
+/**
+ * A MERT checkpoint ready for inference: the entry point for Java users.
+ * <pre>{@code
+ * try (MertModel mert = MertModel.load(Path.of("MERT-v1-95M"))) {
+ *     FloatArray perLayer = mert.embed(Path.of("song.flac"));        // [L+1, H], MARBLE protocol
+ *     FloatArray frames = mert.hiddenStates(mono, 44100);            // [L+1, T, H]
+ * }
+ * }</pre>
+ * Concurrent calls from several threads are safe: inference only reads the weights.
+ */
+public final class MertModel implements AutoCloseable {
+    private final MertConfig config;
+    private final PreprocessorConfig preprocessor;
+    private final MertEncoder encoder;
+    private final Device device;
+    private final Embedder embedder;
+
+    private MertModel(MertConfig config, PreprocessorConfig preprocessor, MertEncoder encoder, Device device) {
+        this.config = config;
+        this.preprocessor = preprocessor;
+        this.encoder = encoder;
+        this.device = device;
+        encoder.eval();
+        encoder.to(device, false);
+        this.embedder = new Embedder(encoder, device, preprocessor.doNormalize());
+    }
+
+    /** Loads a Hugging Face model folder onto the CPU. */
+    public static MertModel load(Path dir) {
+        return load(dir, "cpu");
+    }
+
+    /** Loads a Hugging Face model folder (config.json, preprocessor_config.json, weights) onto {@code device}. */
+    public static MertModel load(Path dir, String device) {
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException(dir + ": not a model folder (expected config.json and weights inside)");
+        }
+        Path configFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            throw new ConfigException(dir + ": has no config.json");
+        }
+        MertConfig config = MertConfig.fromJson(configFile);
+        PreprocessorConfig pre = readPreprocessor(dir, config);
+        Device dev = Devices.parse(device);
+        MertEncoder encoder = new MertEncoder(config);
+        try (StateDict state = CheckpointFiles.load(dir)) {
+            WeightLoader.load(encoder, state.asMap(), dir.toString());
+        }
+        return new MertModel(config, pre, encoder, dev);
+    }
+
+    /** A randomly initialised model of the given shape (for benchmarks, baselines and tests). */
+    public static MertModel random(MertConfig config, long seed, String device) {
+        torch.manual_seed(seed);
+        return new MertModel(config, new PreprocessorConfig(config.sampleRate(), false), new MertEncoder(config),
+                Devices.parse(device));
+    }
+
+    private static PreprocessorConfig readPreprocessor(Path dir, MertConfig config) {
+        Path file = dir.resolve("preprocessor_config.json");
+        if (!Files.isRegularFile(file)) {
+            return new PreprocessorConfig(config.sampleRate(), false);
+        }
+        PreprocessorConfig p = PreprocessorConfig.fromJson(file);
+        if (p.samplingRate() != config.sampleRate()) {
+            throw new ConfigException(dir + ": preprocessor_config.json says sampling_rate " + p.samplingRate()
+                    + " but config.json says sample_rate " + config.sampleRate());
+        }
+        return p;
+    }
+
+    public MertConfig config() {
+        return config;
+    }
+
+    public PreprocessorConfig preprocessor() {
+        return preprocessor;
+    }
+
+    public MertEncoder encoder() {
+        return encoder;
+    }
+
+    public int sampleRate() {
+        return config.sampleRate();
+    }
+
+    public long parameterCount() {
+        return encoder.parameterCount();
+    }
+
+    /** Decodes, mixes to mono and resamples an audio file to the model's rate. */
+    public float[] loadAudio(Path audio) {
+        Waveform w = AudioDecoder.decode(audio);
+        return Resampler.resample(w.mono(), w.sampleRate(), config.sampleRate());
+    }
+
+    /** MARBLE-protocol features of an audio file: 5 s windows, time-mean, averaged: [L+1, H]. */
+    public FloatArray embed(Path audio) {
+        return embed(audio, EmbedOptions.MARBLE);
+    }
+
+    public FloatArray embed(Path audio, EmbedOptions options) {
+        return embedder.embed(loadAudio(audio), options);
+    }
+
+    /** Features of mono samples at any rate (resampled to the model's). */
+    public FloatArray embed(float[] mono, int sampleRate, EmbedOptions options) {
+        return embedder.embed(Resampler.resample(mono, sampleRate, config.sampleRate()), options);
+    }
+
+    /** All hidden states of the whole clip at once: [L+1, T, H]. */
+    public FloatArray hiddenStates(float[] mono, int sampleRate) {
+        return embed(mono, sampleRate, new EmbedOptions(0, EmbedOptions.Pool.NONE, null, 1));
+    }
+
+    @Override
+    public void close() {
+        encoder.close();
+    }
+}

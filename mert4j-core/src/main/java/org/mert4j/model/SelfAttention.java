@@ -1,0 +1,67 @@
+package org.mert4j.model;
+
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.mert4j.nn.Dropout;
+import org.mert4j.nn.Linear;
+
+/**
+ * Multi-head self-attention, scale 1/sqrt(head_dim), biases on q, k, v and out.
+ * Uses libtorch's fused {@code scaled_dot_product_attention}. With {@code attention_relax} c > 0 and
+ * in training, logits a become (a/c - max(a/c)) * c before the softmax: the same softmax
+ * mathematically, but safe in reduced precision (MERT's stabiliser). In fp32 inference the fused
+ * kernel gives the same result, so it is used there.
+ */
+public final class SelfAttention extends Module {
+    private final Linear q;
+    private final Linear k;
+    private final Linear v;
+    private final Linear out;
+    private final int heads;
+    private final int headDim;
+    private final double relax;
+    private final double dropout;
+
+    public SelfAttention(MertConfig c) {
+        int h = c.hiddenSize();
+        this.k = register_module("k_proj", new Linear(h, h, true));
+        this.v = register_module("v_proj", new Linear(h, h, true));
+        this.q = register_module("q_proj", new Linear(h, h, true));
+        this.out = register_module("out_proj", new Linear(h, h, true));
+        this.heads = c.numAttentionHeads();
+        this.headDim = c.headDim();
+        this.relax = c.attentionRelax();
+        this.dropout = c.attentionDropout();
+    }
+
+    /** [B, T, H] -> [B, T, H] */
+    public Tensor forward(Tensor x) {
+        long b = x.size(0);
+        long t = x.size(1);
+        Tensor qh = splitHeads(q.forward(x), b, t);
+        Tensor kh = splitHeads(k.forward(x), b, t);
+        Tensor vh = splitHeads(v.forward(x), b, t);
+        Tensor ctx = relax > 0 && is_training() ? relaxedAttention(qh, kh, vh)
+                : torch.scaled_dot_product_attention(qh, kh, vh, new TensorOptional(),
+                        is_training() ? dropout : 0.0, false, new DoubleOptional(), false);
+        return out.forward(ctx.transpose(1, 2).reshape(b, t, (long) heads * headDim));
+    }
+
+    /** The explicit softmax(QK^T/sqrt(d)) V with attention relaxation. */
+    Tensor relaxedAttention(Tensor qh, Tensor kh, Tensor vh) {
+        Tensor logits = torch.matmul(qh.mul(new org.bytedeco.pytorch.Scalar(1.0 / Math.sqrt(headDim))),
+                kh.transpose(-2, -1));
+        Tensor scaled = logits.div(new org.bytedeco.pytorch.Scalar(relax));
+        Tensor relaxed = scaled.sub(scaled.amax(new long[] {-1}, true)).mul(new org.bytedeco.pytorch.Scalar(relax));
+        Tensor probs = Dropout.apply(torch.softmax(relaxed, -1, new org.bytedeco.pytorch.ScalarTypeOptional()),
+                dropout, is_training());
+        return torch.matmul(probs, vh);
+    }
+
+    private Tensor splitHeads(Tensor x, long b, long t) {
+        return x.view(b, t, heads, headDim).transpose(1, 2);
+    }
+}

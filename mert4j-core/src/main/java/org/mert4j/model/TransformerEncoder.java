@@ -1,0 +1,67 @@
+package org.mert4j.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+import org.mert4j.nn.Dropout;
+import org.mert4j.nn.LayerNorm;
+
+/**
+ * Positional convolution plus the stack of transformer layers (SPEC 1.2 steps 3-5), returning the
+ * L+1 hidden states: the input of every layer and the final output.
+ * post-LN: x = LayerNorm(x + pos(x)) before the first layer. pre-LN: x = x + pos(x), and the final
+ * LayerNorm after the last layer, so only the last hidden state has passed it (as transformers 4.x,
+ * which MERT's users ran, reports it).
+ */
+public final class TransformerEncoder extends Module {
+    private final PositionalConvEmbedding posConv;
+    private final LayerNorm layerNorm;
+    private final TransformerLayer[] layers;
+    private final boolean preNorm;
+    private final double hiddenDropout;
+    private final double layerdrop;
+
+    public TransformerEncoder(MertConfig c) {
+        this.posConv = register_module("pos_conv_embed", new PositionalConvEmbedding(c));
+        this.layerNorm = register_module("layer_norm", new LayerNorm(c.hiddenSize(), c.layerNormEps()));
+        Module list = register_module("layers", new Module());
+        this.layers = new TransformerLayer[c.numHiddenLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = list.register_module(Integer.toString(i), new TransformerLayer(c));
+        }
+        this.preNorm = c.doStableLayerNorm();
+        this.hiddenDropout = c.hiddenDropout();
+        this.layerdrop = c.layerdrop();
+    }
+
+    public PositionalConvEmbedding positionalConv() {
+        return posConv;
+    }
+
+    public int numLayers() {
+        return layers.length;
+    }
+
+    /** [B, T, H] projected features -> L+1 hidden states, each [B, T, H]. */
+    public List<Tensor> forward(Tensor x) {
+        boolean training = is_training();
+        Tensor h = x.add(posConv.forward(x));
+        if (!preNorm) {
+            h = layerNorm.forward(h);
+        }
+        h = Dropout.apply(h, hiddenDropout, training);
+        List<Tensor> states = new ArrayList<>(layers.length + 1);
+        for (TransformerLayer layer : layers) {
+            states.add(h);
+            boolean skip = training && layerdrop > 0 && ThreadLocalRandom.current().nextDouble() < layerdrop;
+            if (!skip) {
+                h = layer.forward(h);
+            }
+        }
+        states.add(preNorm ? layerNorm.forward(h) : h);
+        return states;
+    }
+}

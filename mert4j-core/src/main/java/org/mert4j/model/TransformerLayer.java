@@ -1,0 +1,48 @@
+package org.mert4j.model;
+
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.mert4j.nn.Dropout;
+import org.mert4j.nn.LayerNorm;
+
+/**
+ * One transformer block (SPEC 1.2 step 4).
+ * post-LN: x = LN1(x + Attn(x)); x = LN2(x + FFN(x)).  pre-LN: x = x + Attn(LN1(x)); x = x + FFN(LN2(x)).
+ * DeepNorm (post-LN only) scales the residual branch input by (2L)^(1/4).
+ */
+public final class TransformerLayer extends Module {
+    private final SelfAttention attention;
+    private final LayerNorm layerNorm;
+    private final FeedForward feedForward;
+    private final LayerNorm finalLayerNorm;
+    private final boolean preNorm;
+    private final double residualAlpha;
+    private final double hiddenDropout;
+
+    public TransformerLayer(MertConfig c) {
+        this.attention = register_module("attention", new SelfAttention(c));
+        this.layerNorm = register_module("layer_norm", new LayerNorm(c.hiddenSize(), c.layerNormEps()));
+        this.feedForward = register_module("feed_forward", new FeedForward(c));
+        this.finalLayerNorm = register_module("final_layer_norm", new LayerNorm(c.hiddenSize(), c.layerNormEps()));
+        this.preNorm = c.doStableLayerNorm();
+        this.residualAlpha = c.deepnorm() ? Math.pow(2.0 * c.numHiddenLayers(), 0.25) : 1.0;
+        this.hiddenDropout = c.hiddenDropout();
+    }
+
+    /** [B, T, H] -> [B, T, H] */
+    public Tensor forward(Tensor x) {
+        boolean training = is_training();
+        if (preNorm) {
+            Tensor h = x.add(Dropout.apply(attention.forward(layerNorm.forward(x)), hiddenDropout, training));
+            return h.add(feedForward.forward(finalLayerNorm.forward(h)));
+        }
+        Tensor a = Dropout.apply(attention.forward(x), hiddenDropout, training);
+        Tensor h = layerNorm.forward(residual(x).add(a));
+        return finalLayerNorm.forward(residual(h).add(feedForward.forward(h)));
+    }
+
+    private Tensor residual(Tensor x) {
+        return residualAlpha == 1.0 ? x : x.mul(new Scalar(residualAlpha));
+    }
+}

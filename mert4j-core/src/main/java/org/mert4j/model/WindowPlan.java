@@ -1,0 +1,41 @@
+package org.mert4j.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a recording is cut into model inputs (SPEC 1.5, MARBLE protocol): non-overlapping windows of a
+ * fixed length; a last window shorter than {@code minLastSeconds} is dropped unless it is the only one.
+ */
+public final class WindowPlan {
+    /** A window: first sample and number of samples. */
+    public record Window(long start, long length) {}
+
+    private WindowPlan() {}
+
+    public static final double MIN_LAST_SECONDS = 1.0;
+
+    /**
+     * @param windowSeconds window length, or {@code <= 0} / NaN for one window over the whole clip
+     */
+    public static List<Window> split(long numSamples, int sampleRate, double windowSeconds) {
+        List<Window> out = new ArrayList<>();
+        if (numSamples <= 0) {
+            return out;
+        }
+        if (!(windowSeconds > 0)) {
+            out.add(new Window(0, numSamples));
+            return out;
+        }
+        long size = Math.max(1, Math.round(windowSeconds * sampleRate));
+        long minLast = Math.round(MIN_LAST_SECONDS * sampleRate);
+        for (long start = 0; start < numSamples; start += size) {
+            long len = Math.min(size, numSamples - start);
+            if (len < size && len < minLast && !out.isEmpty()) {
+                break;
+            }
+            out.add(new Window(start, len));
+        }
+        return out;
+    }
+}

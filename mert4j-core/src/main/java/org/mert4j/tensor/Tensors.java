@@ -1,0 +1,68 @@
+package org.mert4j.tensor;
+
+import java.util.Arrays;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/** Copies between Java arrays and libtorch tensors, and small shape helpers. */
+public final class Tensors {
+    private Tensors() {}
+
+    /** A new CPU float32 tensor holding a copy of {@code data}, viewed as {@code shape}. */
+    public static Tensor fromFloats(float[] data, long... shape) {
+        long n = numel(shape);
+        if (n != data.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n
+                    + " values, got " + data.length);
+        }
+        Tensor t = torch.empty(shape);
+        if (n > 0) {
+            try (FloatPointer p = new FloatPointer(t.data_ptr())) {
+                p.capacity(n).put(data);
+            }
+        }
+        return t;
+    }
+
+    /** The values of a float tensor (any device, any layout) in row-major order. */
+    public static float[] toFloats(Tensor t) {
+        Tensor c = t.to(new Device("cpu"), torch.ScalarType.Float).contiguous();
+        long n = c.numel();
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("tensor of " + n + " values does not fit a Java array");
+        }
+        float[] out = new float[(int) n];
+        if (n > 0) {
+            try (FloatPointer p = new FloatPointer(c.data_ptr())) {
+                p.capacity(n).get(out);
+            }
+        }
+        return out;
+    }
+
+    public static long[] shape(Tensor t) {
+        long[] s = new long[(int) t.dim()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = t.size(i);
+        }
+        return s;
+    }
+
+    public static long numel(long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+            }
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    public static String shapeString(Tensor t) {
+        return Arrays.toString(shape(t));
+    }
+}
