@@ -49,6 +49,7 @@ import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swresample.SwrContext;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
@@ -86,7 +87,11 @@ public final class AudioDecoder {
     public static Waveform decode(Path file) {
         checkReadable(file);
         AVFormatContext fmt = new AVFormatContext(null);
-        int rc = avformat_open_input(fmt, file.toAbsolutePath().toString(), null, null);
+        int rc;
+        // FFmpeg expects UTF-8 file names whatever the JVM's default charset is.
+        try (BytePointer url = new BytePointer(file.toAbsolutePath().toString(), StandardCharsets.UTF_8)) {
+            rc = avformat_open_input(fmt, url, null, null);
+        }
         if (rc < 0) {
             throw new AudioDecodeException(file, "not a decodable audio file (FFmpeg could not open it: "
                     + errorText(rc) + ")");

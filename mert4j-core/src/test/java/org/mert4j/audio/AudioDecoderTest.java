@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,6 +60,12 @@ class AudioDecoderTest {
             System.out.printf("  channel %d correlation below 8 kHz %.4f%n", c, r);
             assertTrue(r > 0.95, name + " channel " + c + " correlation " + r);
         }
+    }
+
+    @Test
+    void nonAsciiFileName(@TempDir Path tmp) throws IOException {
+        Path p = Files.copy(Fixtures.path("known.flac"), tmp.resolve("Sigur Rós – ágætis byrjun.flac"));
+        assertEquals(KNOWN[0].length, AudioDecoder.decode(p).numSamples());
     }
 
     @Test
