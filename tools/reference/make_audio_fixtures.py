@@ -3,7 +3,8 @@
 
 Run with Debian's /usr/bin/python3 (torch 1.13 + torchaudio 0.13.1, the reference resampler)
 from the repository root; needs the ffmpeg CLI for the encoded files. Output is deterministic
-except for the lossy encoders' bitstreams, which the tests only check loosely.
+for a given ffmpeg build; other encoder versions may change the lossy bitstreams, which the
+tests only check loosely.
 
 Raw files are little-endian float32 (.f32) or int16 (.s16) with no header; multi-channel
 raw files are planar (all of channel 0, then all of channel 1).
@@ -89,7 +90,7 @@ def main():
     with open(os.path.join(OUT, "text.mp3"), "w") as f:
         f.write("This is a plain text file, not audio.\n" * 4)
     ffmpeg("-f", "lavfi", "-i", "color=c=black:s=16x16:d=0.2:r=5", "-c:v", "ffv1",
-           "-map_metadata", "-1", os.path.join(OUT, "video_only.mkv"))
+           "-map_metadata", "-1", "-fflags", "+bitexact", os.path.join(OUT, "video_only.mkv"))
     with wave.open(os.path.join(OUT, "no_samples.wav"), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
