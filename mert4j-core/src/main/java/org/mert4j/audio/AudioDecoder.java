@@ -66,10 +66,6 @@ import org.bytedeco.javacpp.PointerPointer;
  */
 public final class AudioDecoder {
 
-    /** AVERROR(EAGAIN): the decoder needs more input. EAGAIN is 11 on Linux and 35 on macOS. */
-    private static final int AVERROR_EAGAIN_LINUX = -11;
-    private static final int AVERROR_EAGAIN_MACOS = -35;
-
     static {
         // FFmpeg writes warnings about odd files to stderr; errors reach the caller as exceptions instead.
         av_log_set_level(AV_LOG_QUIET);
@@ -189,29 +185,19 @@ public final class AudioDecoder {
     private static void sendAndDrain(Path file, AVCodecContext ctx, AVPacket packet, AVFrame frame,
                                      Converter converter) {
         int rc = avcodec_send_packet(ctx, packet);
-        // Corrupt packets in the middle of lossy streams are skipped, as the ffmpeg CLI does.
-        if (rc < 0 && rc != AVERROR_EOF && !isEagain(rc) && packet == null) {
+        // A corrupt packet is skipped, as the ffmpeg CLI does; only a failing flush is fatal.
+        if (rc < 0 && packet == null && rc != AVERROR_EOF) {
             throw new AudioDecodeException(file, "decoder flush failed: " + errorText(rc));
         }
-        while (true) {
-            rc = avcodec_receive_frame(ctx, frame);
-            if (isEagain(rc) || rc == AVERROR_EOF) {
-                return;
-            }
-            if (rc < 0) {
-                // A broken frame in a lossy stream: drop it and keep going.
-                return;
-            }
+        while (avcodec_receive_frame(ctx, frame) >= 0) {
             try {
                 converter.add(frame);
             } finally {
                 av_frame_unref(frame);
             }
         }
-    }
-
-    private static boolean isEagain(int rc) {
-        return rc == AVERROR_EAGAIN_LINUX || rc == AVERROR_EAGAIN_MACOS;
+        // The loop ends on AVERROR(EAGAIN) (needs more input), AVERROR_EOF (flushed) or a broken frame,
+        // which is dropped like a corrupt packet.
     }
 
     private static void check(Path file, int rc, String what) {
