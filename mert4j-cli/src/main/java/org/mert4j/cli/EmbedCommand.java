@@ -1,0 +1,308 @@
+package org.mert4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.bytedeco.pytorch.global.torch;
+import org.mert4j.audio.AudioDecodeException;
+import org.mert4j.model.EmbedOptions;
+import org.mert4j.model.MertModel;
+import org.mert4j.tensor.FloatArray;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mert embed}: features of many audio files, resumable, one bad file never stops the batch. */
+@Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Computes MERT features of audio files.",
+            "",
+            "By default each file is cut into 5 s windows (the MARBLE protocol), each window's hidden states are"
+                + " averaged over time, and the windows are averaged: one float32 array [L+1, H] per file (L+1 ="
+                + " hidden states: the input to the transformer and the output of each of its L layers).",
+            "",
+            "One input and --out NAME.npy (or .safetensors) writes that file. Several inputs, or --out a folder,"
+                + " write one file per input under --out, mirroring each file's path below the directory argument"
+                + " it was found in (files and @list entries: just the file name), extension replaced. --format"
+                + " jsonl writes a single NAME.jsonl with one JSON object per input.",
+            "",
+            "Reruns skip inputs whose output exists (outputs are written atomically, so a killed run never leaves"
+                + " a half file). Files that cannot be decoded or are too short are reported, listed in"
+                + " failures.tsv next to the outputs, and the rest go on."},
+        footer = {
+            "",
+            "Examples:",
+            "  # one file -> [L+1, H] (13 x 768 for MERT-v1-95M)",
+            "  mert embed --model MERT-v1-95M --out song.npy song.flac",
+            "  # a music folder -> feats/<path below music/>.npy",
+            "  mert embed --model MERT-v1-95M --out feats/ music/",
+            "  # layers 6 and 12 of the files listed in tracks.txt, as safetensors",
+            "  mert embed --model MERT-v1-95M --layers 6,12 --format safetensors \\",
+            "             --out feats/ @tracks.txt",
+            "  # all frames of the whole clip in one pass -> [L+1, T, H]",
+            "  mert embed --model MERT-v1-95M --pool none --window none \\",
+            "             --out frames.npy song.wav",
+            "  # everything in one JSON Lines file",
+            "  mert embed --model MERT-v1-95M --format jsonl --out all.jsonl music/",
+            "  # throughput benchmark with random weights of the 95M shape",
+            "  mert embed --model preset:v1-95m --device cuda --batch 8 --out bench/ music/",
+            "",
+            "Exit status: 0 all done, 1 some inputs failed (see failures.tsv), 2 usage or model error."})
+public final class EmbedCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR",
+            description = "Hugging Face model folder (config.json, preprocessor_config.json, weights), or"
+                    + " preset:NAME (v0, v1-95m, v1-330m, tiny) for random weights of that shape.")
+    private String model;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "PATH",
+            description = "Output file (one input, name ending in the format's extension), folder (one output per"
+                    + " input) or NAME.jsonl (--format jsonl).")
+    private Path out;
+
+    @Option(names = "--layers", defaultValue = "all", paramLabel = "all|LIST", converter = LayerSpec.Converter.class,
+            description = "Hidden states to keep: all, a list (0,6,12) or ranges (3-5); 0 = before the first"
+                    + " transformer layer, L = last layer. Default: ${DEFAULT-VALUE}.")
+    private LayerSpec layers;
+
+    @Option(names = "--pool", defaultValue = "mean", paramLabel = "mean|none",
+            description = "mean: average over time -> [layers, H]; none: every frame -> [layers, T, H]."
+                    + " Default: ${DEFAULT-VALUE}.")
+    private EmbedOptions.Pool pool;
+
+    @Option(names = "--window", defaultValue = "5", paramLabel = "SECONDS|none", converter = WindowConverter.class,
+            description = "Window length in seconds, or none for the whole file at once. Default: ${DEFAULT-VALUE}.")
+    private double window;
+
+    @Option(names = "--format", paramLabel = "npy|safetensors|jsonl",
+            description = "Output format. Default: from the --out extension, else npy.")
+    private OutputFormat format;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda",
+            description = "Where the model runs: cpu, cuda or cuda:N. Default: ${DEFAULT-VALUE}.")
+    private String device;
+
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "N",
+            description = "Windows of equal length run together, up to N (helps on GPUs). Default: ${DEFAULT-VALUE}.")
+    private int batch;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "libtorch intra-op threads. Default: the number of processors.")
+    private Integer threads;
+
+    @Option(names = "--overwrite", description = "Recompute inputs whose output already exists.")
+    private boolean overwrite;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
+    private boolean verbose;
+
+    @Parameters(arity = "1..*", paramLabel = "INPUT",
+            description = "Audio files, directories (searched recursively for audio extensions) or @list.txt"
+                    + " (one path per line).")
+    private List<String> inputs;
+
+    /** The output layout implied by --out, --format and the number of inputs. */
+    private enum Layout { ONE_FILE, FOLDER, JSONL }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (batch < 1) {
+            throw new UsageException("--batch " + batch + ": must be at least 1");
+        }
+        if (threads != null && threads < 1) {
+            throw new UsageException("--threads " + threads + ": must be at least 1");
+        }
+        ModelSource source = ModelSource.parse(model);
+        OutputFormat fmt = chooseFormat();
+        List<InputFile> files = Inputs.expand(inputs);
+        if (files.isEmpty()) {
+            throw new UsageException("no audio files found in " + String.join(" ", inputs) + " (audio extensions: "
+                    + String.join(", ", new java.util.TreeSet<>(org.mert4j.audio.AudioFiles.EXTENSIONS)) + ")");
+        }
+        Layout layout = chooseLayout(fmt, files.size());
+        Summary summary = new Summary();
+
+        JsonlOutput jsonl = null;
+        Map<InputFile, Path> targets = new HashMap<>();
+        List<InputFile> pending = new ArrayList<>();
+        int skipped = 0;
+        try {
+            if (layout == Layout.JSONL) {
+                jsonl = new JsonlOutput(out, overwrite);
+                for (InputFile f : files) {
+                    if (jsonl.has(f.display())) {
+                        skipped++;
+                    } else {
+                        pending.add(f);
+                    }
+                }
+            } else {
+                targets = targets(layout, files, fmt);
+                for (InputFile f : files) {
+                    if (!overwrite && Files.exists(targets.get(f))) {
+                        skipped++;
+                    } else {
+                        pending.add(f);
+                    }
+                }
+            }
+            summary.skipped(skipped);
+            if (pending.isEmpty()) {
+                err.println("mert embed: nothing to do, all " + skipped + " outputs exist (--overwrite recomputes)");
+                err.println("mert embed: " + summary.line());
+                return ExitCode.OK;
+            }
+            Path failuresDir = layout == Layout.FOLDER ? out : out.toAbsolutePath().getParent();
+            try (MertModel mert = source.open(device, err);
+                 FailureLog failures = new FailureLog(failuresDir.resolve(FailureLog.FILE_NAME))) {
+                int[] layerIdx = layers.resolve(mert.config().numHiddenLayers() + 1);
+                torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+                EmbedOptions options = new EmbedOptions(window, pool, layers.indicesOrNull(), batch);
+                RunMetadata meta = new RunMetadata(source.displayName(), layerIdx, window,
+                        pool.name().toLowerCase(Locale.ROOT), mert.sampleRate());
+                OutputWriter writer = layout == Layout.JSONL ? null : OutputWriter.of(fmt, meta);
+                if (skipped > 0) {
+                    err.println("mert embed: skipping " + skipped + " of " + files.size()
+                            + " inputs whose output exists (--overwrite recomputes them)");
+                }
+                run(mert, options, pending, targets, writer, jsonl, failures, summary, layerIdx, err);
+                err.println("mert embed: " + summary.line());
+                if (failures.count() > 0) {
+                    err.println("mert embed: failed inputs are listed in " + failures.file());
+                    return ExitCode.SOME_FAILED;
+                }
+                return ExitCode.OK;
+            }
+        } finally {
+            if (jsonl != null) {
+                jsonl.close();
+            }
+        }
+    }
+
+    private void run(MertModel mert, EmbedOptions options, List<InputFile> pending, Map<InputFile, Path> targets,
+                     OutputWriter writer, JsonlOutput jsonl, FailureLog failures, Summary summary, int[] layerIdx,
+                     PrintWriter err) throws IOException {
+        int sr = mert.sampleRate();
+        ProgressBar progress = new ProgressBar(err, pending.size(), ProgressBar.interactive());
+        try (AudioPrefetch audio = new AudioPrefetch(pending, f -> mert.loadAudio(f.file()), 2)) {
+            for (int i = 0; i < pending.size(); i++) {
+                InputFile f = pending.get(i);
+                progress.update(i, summary.audioSeconds(), f.file().getFileName().toString(), i == 0);
+                try {
+                    float[] samples = audio.next();
+                    double duration = samples.length / (double) sr;
+                    FloatArray values = mert.embed(samples, sr, options);
+                    Embedding e = new Embedding(f, duration, values, layerIdx);
+                    if (jsonl != null) {
+                        jsonl.write(e);
+                    } else {
+                        writer.write(targets.get(f), e);
+                    }
+                    summary.ok(duration);
+                } catch (RuntimeException | IOException | OutOfMemoryError ex) {
+                    String reason = reason(f, ex);
+                    progress.clear();
+                    err.println("mert embed: FAILED " + f.display() + ": " + reason);
+                    if (verbose || Main.debugFromEnvironment()) {
+                        ex.printStackTrace(err);
+                    }
+                    err.flush();
+                    failures.add(f.display(), reason);
+                    if (jsonl != null) {
+                        jsonl.writeError(f.display(), reason);
+                    }
+                    summary.failed();
+                }
+            }
+            progress.update(pending.size(), summary.audioSeconds(), null, true);
+            progress.clear();
+        }
+    }
+
+    /** Why a file failed, without repeating its path (decoder messages start with it). */
+    static String reason(InputFile f, Throwable ex) {
+        if (ex instanceof OutOfMemoryError) {
+            return "out of memory (give Java more with JAVA_OPTS=-Xmx..., or use a shorter --window / --pool mean)";
+        }
+        String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        if (ex instanceof AudioDecodeException a && a.file() != null && msg.startsWith(a.file() + ": ")) {
+            msg = msg.substring(a.file().toString().length() + 2);
+        } else if (msg.startsWith(f.file() + ": ")) {
+            msg = msg.substring(f.file().toString().length() + 2);
+        }
+        return FailureLog.oneLine(msg);
+    }
+
+    private OutputFormat chooseFormat() {
+        OutputFormat byName = OutputFormat.ofFileName(out);
+        if (format == null) {
+            return byName != null ? byName : OutputFormat.NPY;
+        }
+        if (byName != null && byName != format) {
+            throw new UsageException("--out " + out + " has the extension of " + byName.name().toLowerCase(Locale.ROOT)
+                    + " but --format is " + format.name().toLowerCase(Locale.ROOT));
+        }
+        return format;
+    }
+
+    private Layout chooseLayout(OutputFormat fmt, int numFiles) {
+        if (fmt == OutputFormat.JSONL) {
+            if (OutputFormat.ofFileName(out) != OutputFormat.JSONL || Files.isDirectory(out)) {
+                throw new UsageException("--format jsonl writes a single file: give --out NAME.jsonl (got " + out + ")");
+            }
+            return Layout.JSONL;
+        }
+        boolean namesFile = OutputFormat.ofFileName(out) == fmt && !Files.isDirectory(out);
+        if (!namesFile) {
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new UsageException("--out " + out + " is an existing file; for one output per input give a folder");
+            }
+            return Layout.FOLDER;
+        }
+        if (numFiles > 1) {
+            throw new UsageException("--out " + out + " names one file but the inputs hold " + numFiles
+                    + " audio files; give a folder (one output per input) or --format jsonl with --out NAME.jsonl");
+        }
+        return Layout.ONE_FILE;
+    }
+
+    /** Output path of each input; two inputs that would share one output are a usage error, not an overwrite. */
+    private Map<InputFile, Path> targets(Layout layout, List<InputFile> files, OutputFormat fmt) {
+        Map<InputFile, Path> targets = new HashMap<>();
+        Map<Path, InputFile> owners = new HashMap<>();
+        for (InputFile f : files) {
+            Path target = layout == Layout.ONE_FILE ? out : out.resolve(withExtension(f.relative(), fmt));
+            InputFile other = owners.putIfAbsent(target.toAbsolutePath().normalize(), f);
+            if (other != null) {
+                throw new UsageException(other.display() + " and " + f.display() + " would both be written to "
+                        + target + "; give them separately with different --out folders");
+            }
+            targets.put(f, target);
+        }
+        return targets;
+    }
+
+    static Path withExtension(Path relative, OutputFormat fmt) {
+        String name = relative.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        Path parent = relative.getParent();
+        return parent == null ? Path.of(stem + fmt.extension()) : parent.resolve(stem + fmt.extension());
+    }
+}

@@ -1,0 +1,67 @@
+package org.mert4j.cli;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+import org.mert4j.io.CheckpointException;
+import org.mert4j.model.ConfigException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns exceptions into one clear line on stderr and an exit code: 2 for anything about the command
+ * line, the model folder or its configuration, 1 otherwise. Stack traces only with --verbose or
+ * MERT_DEBUG=1.
+ */
+public final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
+            err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options and examples.");
+        }
+        if (debug(args)) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCode.USAGE;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        boolean usage = isUsageError(ex);
+        String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + (usage ? msg : ex.getClass().getSimpleName()
+                + ": " + msg));
+        if (debug(parsed.originalArgs().toArray(new String[0]))) {
+            ex.printStackTrace(err);
+        } else if (!usage) {
+            err.println("(run again with --verbose or MERT_DEBUG=1 for the stack trace)");
+        }
+        err.flush();
+        return usage ? ExitCode.USAGE : ExitCode.SOME_FAILED;
+    }
+
+    static boolean isUsageError(Throwable ex) {
+        return ex instanceof UsageException || ex instanceof ConfigException || ex instanceof CheckpointException
+                || ex instanceof IllegalArgumentException || ex instanceof ParameterException
+                || ex instanceof UncheckedIOException;
+    }
+
+    private static boolean debug(String[] args) {
+        for (String a : args) {
+            if (a.equals("--verbose") || a.equals("-v")) {
+                return true;
+            }
+        }
+        return Main.debugFromEnvironment();
+    }
+}

@@ -1,0 +1,48 @@
+package org.mert4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code mert}: the command line of mert4j. */
+@Command(name = "mert", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpAutoWidth = true,
+        subcommands = {EmbedCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+        description = {"MERT music features on the JVM (Hugging Face MERT checkpoints on libtorch)."},
+        footer = {
+            "",
+            "Examples:",
+            "  mert info --model MERT-v1-95M",
+            "  mert embed --model MERT-v1-95M --out feats/ music/",
+            "  mert embed --help",
+            "",
+            "Environment: JAVA_OPTS (JVM options, e.g. -Xmx8g), MERT_DEBUG=1 (stack traces on errors)."})
+public final class Main implements Runnable {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: embed or info");
+    }
+
+    /** The configured command line, also used by tests to run {@code mert} in-process. */
+    public static CommandLine commandLine() {
+        ErrorHandler errors = new ErrorHandler();
+        return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(errors)
+                .setExecutionExceptionHandler(errors);
+    }
+
+    static boolean debugFromEnvironment() {
+        String v = System.getenv("MERT_DEBUG");
+        return v != null && !v.isEmpty() && !v.equals("0");
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

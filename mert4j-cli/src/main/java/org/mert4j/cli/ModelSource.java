@@ -1,0 +1,54 @@
+package org.mert4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.mert4j.model.MertConfig;
+import org.mert4j.model.MertModel;
+
+/**
+ * What {@code --model} names: a Hugging Face model folder, or {@code preset:NAME} for a randomly
+ * initialised model of a released shape (benchmarks and smoke tests without downloading weights).
+ */
+public record ModelSource(String text, Path dir, String preset) {
+    private static final String PRESET = "preset:";
+
+    public static ModelSource parse(String text) {
+        if (text.startsWith(PRESET)) {
+            String name = text.substring(PRESET.length()).strip();
+            MertConfig.preset(name); // fails early, naming the known presets
+            return new ModelSource(text, null, name);
+        }
+        Path dir = Path.of(text);
+        if (!Files.exists(dir)) {
+            throw new UsageException("--model " + text + ": no such folder (expected a Hugging Face model folder"
+                    + " with config.json and weights, or preset:NAME with NAME one of v0, v1-95m, v1-330m, tiny)");
+        }
+        return new ModelSource(text, dir, null);
+    }
+
+    public boolean isPreset() {
+        return preset != null;
+    }
+
+    /** A short name for metadata: the folder name, or preset:NAME. */
+    public String displayName() {
+        if (isPreset()) {
+            return PRESET + preset;
+        }
+        Path abs = dir.toAbsolutePath().normalize();
+        return abs.getFileName() == null ? abs.toString() : abs.getFileName().toString();
+    }
+
+    /** Loads the model; a preset prints a warning on {@code err} because its outputs carry no meaning. */
+    public MertModel open(String device, PrintWriter err) {
+        if (isPreset()) {
+            err.println("mert: warning: " + text + " has random weights (seed 0), no checkpoint is loaded:"
+                    + " outputs are only good for benchmarks and tests");
+            err.flush();
+            return MertModel.random(MertConfig.preset(preset), 0, device);
+        }
+        return MertModel.load(dir, device);
+    }
+}

@@ -1,0 +1,17 @@
+package org.mert4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Writes one input's features to its own file, atomically (see {@link AtomicFiles}). */
+public interface OutputWriter {
+    void write(Path target, Embedding embedding) throws IOException;
+
+    static OutputWriter of(OutputFormat format, RunMetadata metadata) {
+        return switch (format) {
+            case NPY -> new NpyOutput();
+            case SAFETENSORS -> new SafetensorsOutput(metadata);
+            case JSONL -> throw new IllegalArgumentException("jsonl collects all inputs in one file: use JsonlOutput");
+        };
+    }
+}
