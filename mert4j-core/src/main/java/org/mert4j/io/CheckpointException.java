@@ -1,7 +1,12 @@
 package org.mert4j.io;
 
-/** A checkpoint file or folder that cannot be read as it is, with the file, key and problem named. */
+/**
+ * A checkpoint file is missing, malformed, hostile or inconsistent. The message always names the
+ * file and says what was expected and what was found, so a user can tell a truncated download from
+ * a format the reader does not support.
+ */
 public class CheckpointException extends RuntimeException {
+
     public CheckpointException(String message) {
         super(message);
     }

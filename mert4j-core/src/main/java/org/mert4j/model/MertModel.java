@@ -129,6 +129,11 @@ public final class MertModel implements AutoCloseable {
         return embed(mono, sampleRate, new EmbedOptions(0, EmbedOptions.Pool.NONE, null, 1));
     }
 
+    /** Writes this model as a Hugging Face folder that {@link #load} and the Python MERT code read. */
+    public void save(Path dir) {
+        HuggingFaceFolder.save(encoder, preprocessor, dir);
+    }
+
     @Override
     public void close() {
         encoder.close();

@@ -50,7 +50,7 @@ public final class WeightLoader {
             if (!Arrays.equals(want, got)) {
                 problems.add("tensor '" + e.getKey() + "' has shape " + Arrays.toString(got) + ", the config needs "
                         + Arrays.toString(want));
-            } else if (src.scalar_type() != torch.ScalarType.Float) {
+            } else if (src.scalar_type().intern() != torch.ScalarType.Float) {
                 problems.add("tensor '" + e.getKey() + "' has dtype " + src.scalar_type() + ", expected a float type");
             }
         }

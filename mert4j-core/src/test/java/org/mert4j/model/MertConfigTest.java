@@ -1,0 +1,99 @@
+package org.mert4j.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MertConfigTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static ObjectNode parse(String json) throws Exception {
+        return (ObjectNode) JSON.readTree(json);
+    }
+
+    @Test
+    void readsFixtureConfigAndToleratesUnknownKeys() {
+        MertConfig c = MertConfig.fromJson(Fixtures.ROOT.resolve("postln-group/config.json"));
+        assertEquals(32, c.hiddenSize());
+        assertEquals(2, c.numHiddenLayers());
+        assertEquals("group", c.featExtractNorm());
+        assertFalse(c.doStableLayerNorm());
+        assertEquals(24000, c.sampleRate());
+        assertEquals(320, c.totalStride());
+        assertEquals(400, c.receptiveField());
+        assertEquals(75.0, c.frameRate());
+        assertTrue(c.extra().has("vocab_size"), "unknown keys are kept for export");
+    }
+
+    @Test
+    void framesFollowTheConvArithmetic() {
+        MertConfig c = MertConfig.preset("v1-95m");
+        assertEquals(374, c.framesFor(5 * 24000)); // SPEC: 5 s at 24 kHz
+        assertEquals(1, c.framesFor(400));
+        assertEquals(0, c.framesFor(399));
+        assertEquals((24000 * 30 - 400) / 320 + 1, c.framesFor(24000 * 30));
+    }
+
+    @Test
+    void presetsHaveTheReleasedParameterCounts() {
+        assertEquals(94_371_712L, count(MertConfig.preset("v1-95m")));
+        assertEquals(315_428_992L, count(MertConfig.preset("v1-330m")));
+        assertEquals(16000, MertConfig.preset("v0").sampleRate());
+    }
+
+    private static long count(MertConfig c) {
+        MertEncoder e = new MertEncoder(c);
+        try {
+            return e.parameterCount();
+        } finally {
+            e.close();
+        }
+    }
+
+    @Test
+    void jsonRoundTripKeepsEveryField() throws Exception {
+        MertConfig c = MertConfig.preset("v1-330m");
+        MertConfig back = MertConfig.fromJson(c.toJson());
+        assertEquals(c.toJson(), back.toJson());
+        assertTrue(back.doStableLayerNorm());
+        assertEquals(32.0, back.attentionRelax());
+    }
+
+    @Test
+    void refusesUnsupportedMathsNamingTheKey() throws Exception {
+        assertMessage("{\"feature_extractor_cqt\": true}", "feature_extractor_cqt");
+        assertMessage("{\"conv_pos_batch_norm\": true}", "conv_pos_batch_norm");
+        assertMessage("{\"feat_extract_norm\": \"batch\"}", "feat_extract_norm");
+        assertMessage("{\"hidden_act\": \"tanh\"}", "hidden_act");
+        assertMessage("{\"hidden_size\": 770}", "num_attention_heads");
+        assertMessage("{\"hidden_size\": \"768\"}", "hidden_size");
+        assertMessage("{\"conv_dim\": [512, 512], \"conv_kernel\": [10, 3, 3]}", "conv_kernel");
+        assertMessage("{\"num_feat_extract_layers\": 5}", "num_feat_extract_layers");
+        assertMessage("{\"num_hidden_layers\": 100000}", "num_hidden_layers");
+        assertMessage("{\"do_stable_layer_norm\": true, \"deepnorm\": true}", "deepnorm");
+    }
+
+    private static void assertMessage(String json, String key) throws Exception {
+        ConfigException e = assertThrows(ConfigException.class, () -> MertConfig.fromJson(parse(json)));
+        assertTrue(e.getMessage().contains(key), "message should name " + key + ": " + e.getMessage());
+    }
+
+    @Test
+    void fileErrorsNameTheFile(@TempDir Path tmp) throws Exception {
+        Path bad = tmp.resolve("config.json");
+        Files.writeString(bad, "{ not json");
+        ConfigException e = assertThrows(ConfigException.class, () -> MertConfig.fromJson(bad));
+        assertTrue(e.getMessage().contains(bad.toString()));
+        Files.writeString(bad, "[1, 2]");
+        assertThrows(ConfigException.class, () -> MertConfig.fromJson(bad));
+    }
+}
