@@ -1,5 +1,6 @@
 package org.mert4j.cli;
 
+import org.mert4j.io.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

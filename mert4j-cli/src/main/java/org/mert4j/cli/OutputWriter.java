@@ -1,5 +1,6 @@
 package org.mert4j.cli;
 
+import org.mert4j.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 

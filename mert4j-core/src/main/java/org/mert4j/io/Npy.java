@@ -1,12 +1,10 @@
 package org.mert4j.io;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -63,23 +61,14 @@ public final class Npy {
         int total = MAGIC.length + 2 + 2 + header.length() + 1;
         int pad = (64 - total % 64) % 64;
         String padded = header + " ".repeat(pad) + "\n";
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                out.write(MAGIC);
-                out.write(new byte[] {1, 0});
-                int len = padded.length();
-                out.write(new byte[] {(byte) (len & 0xff), (byte) (len >> 8)});
-                out.write(padded.getBytes(StandardCharsets.US_ASCII));
-                out.write(body.array());
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, out -> {
+            out.write(MAGIC);
+            out.write(new byte[] {1, 0});
+            int len = padded.length();
+            out.write(new byte[] {(byte) (len & 0xff), (byte) (len >> 8)});
+            out.write(padded.getBytes(StandardCharsets.US_ASCII));
+            out.write(body.array());
+        });
     }
 
     /** Reads a float32 (or float64, converted) array. */

@@ -8,11 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,42 +32,23 @@ public final class SafetensorsWriter {
     /** Writes {@code tensors} in map iteration order; {@code metadata} may be null or empty. */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
         Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
         List<Tensor> owned = new ArrayList<>();
-        Path tmp = null;
         try {
             Map<String, Tensor> prepared = prepare(target, tensors, owned);
             byte[] header = header(prepared, metadata);
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            AtomicFiles.writeChannel(target, ch -> {
                 ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
                 writeFully(ch, len);
                 writeFully(ch, ByteBuffer.wrap(header));
                 for (Tensor t : prepared.values()) {
                     NativeTensors.forEachWindow(t, window -> writeFully(ch, window));
                 }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new CheckpointException(SafetensorsReader.name(target)
-                        + ": the file system cannot rename atomically; refusing a non-atomic write", e);
-            }
-            tmp = null;
-            syncDirectory(dir);
+            });
         } catch (IOException e) {
             throw new CheckpointException(SafetensorsReader.name(target) + ": cannot write: " + e, e);
         } finally {
             for (Tensor t : owned) {
                 t.close();
-            }
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the original failure is the one worth reporting
-                }
             }
         }
     }
@@ -146,15 +123,6 @@ public final class SafetensorsWriter {
     private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) {
             ch.write(buf);
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        // makes the rename durable on Linux; some platforms cannot open directories, which is harmless
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // durability of the directory entry is best effort
         }
     }
 

@@ -15,9 +15,11 @@ import org.mert4j.nn.LayerNorm;
  */
 public final class ConvFeatureEncoder extends Module {
     private final ConvLayer[] layers;
+    // Java peers of registered modules must stay reachable: libtorch calls back into them (train/eval)
+    private final Module layerList;
 
     public ConvFeatureEncoder(MertConfig c) {
-        Module list = register_module("conv_layers", new Module());
+        Module list = layerList = register_module("conv_layers", new Module());
         Activation act = Activation.of(c.featExtractActivation());
         layers = new ConvLayer[c.convDim().length];
         for (int i = 0; i < layers.length; i++) {

@@ -1,10 +1,8 @@
 package org.mert4j.model;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
+import org.mert4j.io.AtomicFiles;
 import org.mert4j.io.CheckpointException;
 import org.mert4j.io.SafetensorsWriter;
 
@@ -46,14 +45,6 @@ public final class HuggingFaceFolder {
     }
 
     private static void writeJson(Path file, ObjectNode node) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                JSON.writerWithDefaultPrettyPrinter().writeValue(out, node);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, node));
     }
 }

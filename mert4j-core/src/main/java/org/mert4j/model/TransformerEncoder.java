@@ -20,6 +20,8 @@ public final class TransformerEncoder extends Module {
     private final PositionalConvEmbedding posConv;
     private final LayerNorm layerNorm;
     private final TransformerLayer[] layers;
+    // Java peers of registered modules must stay reachable: libtorch calls back into them (train/eval)
+    private final Module layerList;
     private final boolean preNorm;
     private final double hiddenDropout;
     private final double layerdrop;
@@ -27,7 +29,7 @@ public final class TransformerEncoder extends Module {
     public TransformerEncoder(MertConfig c) {
         this.posConv = register_module("pos_conv_embed", new PositionalConvEmbedding(c));
         this.layerNorm = register_module("layer_norm", new LayerNorm(c.hiddenSize(), c.layerNormEps()));
-        Module list = register_module("layers", new Module());
+        Module list = layerList = register_module("layers", new Module());
         this.layers = new TransformerLayer[c.numHiddenLayers()];
         for (int i = 0; i < layers.length; i++) {
             layers[i] = list.register_module(Integer.toString(i), new TransformerLayer(c));
