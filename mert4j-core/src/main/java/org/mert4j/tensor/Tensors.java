@@ -44,6 +44,30 @@ public final class Tensors {
         return t;
     }
 
+    /** A new 1-D CPU float64 tensor holding a copy of {@code data}. */
+    public static Tensor fromDoubles(double[] data) {
+        Tensor t = torch.empty(new long[] {data.length}, new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Double),
+                new org.bytedeco.pytorch.MemoryFormatOptional());
+        if (data.length > 0) {
+            try (org.bytedeco.javacpp.DoublePointer p = new org.bytedeco.javacpp.DoublePointer(t.data_ptr())) {
+                p.capacity(data.length).put(data);
+            }
+        }
+        return t;
+    }
+
+    /** The values of a tensor as doubles, in row-major order. */
+    public static double[] toDoubles(Tensor t) {
+        Tensor c = t.to(new Device("cpu"), torch.ScalarType.Double).contiguous();
+        double[] out = new double[Math.toIntExact(c.numel())];
+        if (out.length > 0) {
+            try (org.bytedeco.javacpp.DoublePointer p = new org.bytedeco.javacpp.DoublePointer(c.data_ptr())) {
+                p.capacity(out.length).get(out);
+            }
+        }
+        return out;
+    }
+
     /** The values of an integer tensor as longs, in row-major order. */
     public static long[] toLongs(Tensor t) {
         Tensor c = t.to(new Device("cpu"), torch.ScalarType.Long).contiguous();
