@@ -1,0 +1,91 @@
+package org.mert4j.teacher;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The signal-feature k-means teachers of MERT-v0 / HuBERT iteration 1:
+ * <ul>
+ *   <li>{@value #MFCC}: k-means (default k 500) on 39-dim Kaldi MFCC (13 + deltas + delta-deltas) at 16 kHz,
+ *       100 frames/s, aligned to the encoder by nearest frame ({@link KMeansTeacher});</li>
+ *   <li>{@value #LOGMEL_CHROMA}: k-means on log-mel (k 300) and on chroma (k 200), one product label
+ *       mel * 200 + chroma (60,000 classes).</li>
+ * </ul>
+ * The feature functions come from the signal-processing package; they are plugged in by name with
+ * {@link #registerFeatures} ({@value #MFCC_FEATURES}, {@value #LOGMEL_FEATURES}, {@value #CHROMA_FEATURES}).
+ * A teacher whose features are not registered refuses to start and says which are missing.
+ */
+public final class SpectralKMeansTeachers {
+    public static final String MFCC = "mfcc-kmeans";
+    public static final String LOGMEL_CHROMA = "logmel-chroma-kmeans";
+    public static final String MFCC_FEATURES = "mfcc";
+    public static final String LOGMEL_FEATURES = "logmel";
+    public static final String CHROMA_FEATURES = "chroma";
+
+    private static final Map<String, Supplier<TeacherFeatures>> FEATURES = new ConcurrentHashMap<>();
+
+    private SpectralKMeansTeachers() {}
+
+    /** Plugs in the feature function {@code name}; its {@link TeacherFeatures#name} should be {@code name}. */
+    public static void registerFeatures(String name, Supplier<TeacherFeatures> features) {
+        FEATURES.put(name, features);
+    }
+
+    public static TeacherFactory mfcc() {
+        return new Factory(MFCC, new String[] {MFCC_FEATURES}, new int[] {500},
+                "k-means on 39-dim Kaldi MFCC at 16 kHz (100 Hz, nearest-frame aligned); default k 500");
+    }
+
+    public static TeacherFactory logMelChroma() {
+        return new Factory(LOGMEL_CHROMA, new String[] {LOGMEL_FEATURES, CHROMA_FEATURES}, new int[] {300, 200},
+                "k-means on log-mel (k 300) and chroma (k 200), product label mel*200+chroma (60,000 classes)");
+    }
+
+    private record Factory(String name, String[] featureNames, int[] defaultKs, String description)
+            implements TeacherFactory {
+
+        @Override
+        public LabelTeacher create(TeacherSettings s, Manifest manifest) {
+            List<String> absent = new ArrayList<>();
+            for (String f : featureNames) {
+                if (!FEATURES.containsKey(f)) {
+                    absent.add(f);
+                }
+            }
+            if (!absent.isEmpty()) {
+                throw new IllegalArgumentException("teacher " + name + " needs the " + String.join(" and ", absent)
+                        + " feature function(s), which this build does not provide yet; teachers available now: "
+                        + HubertKMeansTeacher.NAME);
+            }
+            List<TeacherFeatures> features = new ArrayList<>();
+            for (String f : featureNames) {
+                features.add(FEATURES.get(f).get());
+            }
+            int[] ks = defaultKs.clone();
+            if (s.k() > 0) {
+                if (ks.length != 1) {
+                    throw new IllegalArgumentException("--k applies to one k-means; " + name + " uses "
+                            + ks.length + " (k " + java.util.Arrays.toString(ks) + ")");
+                }
+                ks[0] = s.k();
+            }
+            List<KMeans> km = KMeansTeacher.obtain(s, manifest, features, ks, name);
+            StringBuilder stream = new StringBuilder();
+            Map<String, String> params = new LinkedHashMap<>();
+            for (int i = 0; i < features.size(); i++) {
+                stream.append(i > 0 ? "_" : "").append(features.get(i).name()).append("_km").append(km.get(i).k());
+                params.put("k_" + features.get(i).name(), Integer.toString(km.get(i).k()));
+                params.put("kmeans_" + features.get(i).name(), s.kmeans() != null
+                        ? s.kmeans().getFileName().toString()
+                        : KMeansTeacher.fileFor(s.outDir(), features.get(i)).getFileName().toString());
+            }
+            double encoderRate = manifest.sampleRate() / 320.0; // the conv front end's stride
+            return new KMeansTeacher(name, manifest.sampleRate(), encoderRate, features, km, stream.toString(),
+                    params, null);
+        }
+    }
+}
