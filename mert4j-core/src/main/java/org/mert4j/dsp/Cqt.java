@@ -15,13 +15,15 @@ import org.mert4j.tensor.Tensors;
  * sqrt(kernel length), magnitude of the complex result. Holds the kernel bank on one device.
  *
  * <p>Kernels are mostly zeros (the longest is 50,459 taps of a 65,536 buffer at the MERT settings, the shortest
- * 401), so the bins are grouped into runs of similar length and each run only reads the stretch of the
- * signal its kernels cover: every frame of that stretch is multiplied with the run's kernels in one matrix
- * product. This does the work of the direct convolution restricted to the non-zero taps (about 8 multiply-adds
- * per kernel tap and frame fewer than the full-width convolution) with BLAS / cuBLAS speed, and stays exact.
+ * 401), so bins are grouped into runs of similar length and each run only reads the stretch of the signal its
+ * kernels cover. Within a run the strided correlation is computed polyphase: the stretch viewed as rows of
+ * {@code hop} samples (a zero-copy view) times the kernels cut into hop-long blocks gives, in one matrix product,
+ * every block's contribution to every frame; frame t is the sum of row t+q's block q over q. That is the exact
+ * arithmetic of the direct convolution on the non-zero taps only, at matrix-multiply speed, with no framed copy
+ * of the signal.
  */
 public final class Cqt {
-    /** Most float values of framed signal one matrix product may read (bounds the temporary copy). */
+    /** Most float values one run's matrix product may write at a time (bounds the temporary). */
     private static final long CHUNK_VALUES = 1L << 23;
 
     private final CqtConfig config;
@@ -29,8 +31,11 @@ public final class Cqt {
     private final Device device;
     private final List<BinRun> runs = new ArrayList<>();
 
-    /** Bins [firstBin, firstBin + count) read the buffer stretch [offset, offset + span). */
-    private record BinRun(int firstBin, int count, int offset, int span, Tensor weight) {}
+    /**
+     * Bins [firstBin, firstBin + count) read the buffer stretch [offset, offset + blocks * hop); weight is
+     * [hop, blocks * 2 count]: column q * 2 count + j holds taps [q hop, (q+1) hop) of column j.
+     */
+    private record BinRun(int firstBin, int count, int offset, int blocks, Tensor weight) {}
 
     public Cqt(CqtConfig config) {
         this(config, new Device("cpu"));
@@ -53,21 +58,25 @@ public final class Cqt {
             lo = Math.min(lo, kernels.start(k));
             hi = Math.max(hi, kernels.start(k) + kernels.length(k));
         }
-        int span = hi - lo;
-        // columns: real parts of the run's kernels, then minus the imaginary parts (nnAudio's sign)
-        float[] w = new float[span * 2 * count];
+        int hop = config.hopLength();
+        int blocks = (hi - lo + hop - 1) / hop;
+        int cols = 2 * count;
+        // kernel columns: real parts, then minus the imaginary parts (nnAudio's sign), cut into hop-long blocks
+        float[] w = new float[hop * blocks * cols];
         for (int j = 0; j < count; j++) {
             int k = first + j;
             float[][] reIm = kernels.kernel(k, Math.sqrt((float) kernels.length(k)));
             int at = kernels.start(k) - lo;
             for (int i = 0; i < reIm[0].length; i++) {
-                w[(at + i) * 2 * count + j] = reIm[0][i];
-                w[(at + i) * 2 * count + count + j] = -reIm[1][i];
+                int tap = at + i;
+                int base = (tap % hop) * blocks * cols + (tap / hop) * cols;
+                w[base + j] = reIm[0][i];
+                w[base + count + j] = -reIm[1][i];
             }
         }
-        Tensor weight = Tensors.fromFloats(w, span, 2L * count).to(device, torch.ScalarType.Float);
+        Tensor weight = Tensors.fromFloats(w, hop, (long) blocks * cols).to(device, torch.ScalarType.Float);
         weight.retainReference();
-        return new BinRun(first, count, lo, span, weight);
+        return new BinRun(first, count, lo, blocks, weight);
     }
 
     public CqtConfig config() {
@@ -94,16 +103,24 @@ public final class Cqt {
         long batch = x.size(0);
         long frames = config.frames(x.size(1));
         Tensor out = x.new_empty(batch, config.nBins(), frames);
+        long hop = config.hopLength();
         try (PointerScope scope = new PointerScope()) {
-            Tensor padded = Signals.padBoth(x, kernels.bufferLength() / 2, config.padMode());
+            long half = kernels.bufferLength() / 2;
+            // one hop of extra zeros on the right: a run's last block may reach past the kernel buffer
+            Tensor padded = torch.constant_pad_nd(Signals.padBoth(x, half, config.padMode()), 0, hop).contiguous();
             for (BinRun r : runs) {
-                long chunk = Math.max(1, CHUNK_VALUES / (batch * r.span()));
+                long cols = 2L * r.count();
+                long rowValues = (long) r.blocks() * cols;
+                long chunk = Math.max(1, CHUNK_VALUES / (batch * rowValues) - r.blocks());
                 for (long t0 = 0; t0 < frames; t0 += chunk) {
                     try (PointerScope step = new PointerScope()) {
                         long tc = Math.min(chunk, frames - t0);
-                        Tensor f = Signals.frames(padded, r.offset() + t0 * config.hopLength(), r.span(),
-                                config.hopLength(), tc);
-                        Tensor y = f.matmul(r.weight()); // [B, tc, 2 count]
+                        long rows = tc + r.blocks() - 1;
+                        Tensor stretch = Signals.frames(padded, r.offset() + t0 * hop, hop, hop, rows);
+                        Tensor g = stretch.matmul(r.weight()).contiguous(); // [B, rows, blocks * cols]
+                        // frame t = sum over q of g[t + q, q * cols + j]
+                        Tensor y = g.as_strided(new long[] {batch, tc, r.blocks(), cols},
+                                new long[] {rows * rowValues, rowValues, rowValues + cols, 1}).sum(2);
                         Tensor re = y.narrow(2, 0, r.count());
                         Tensor im = y.narrow(2, r.count(), r.count());
                         Tensor mag = re.mul(re).add(im.mul(im)).sqrt().transpose(1, 2);
