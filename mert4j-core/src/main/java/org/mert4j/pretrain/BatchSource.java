@@ -15,6 +15,11 @@ public interface BatchSource extends AutoCloseable {
     /** Moves to a position from {@link #position()}. */
     void seek(ObjectNode position);
 
+    /** Seconds the trainer spent waiting for batches so far (0 when the loader keeps ahead). */
+    default double waitSeconds() {
+        return 0;
+    }
+
     /** Classes of each label stream, in order. */
     int[] classes();
 
