@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code mert}: the command line of mert4j. */
 @Command(name = "mert", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpAutoWidth = true,
-        subcommands = {EmbedCommand.class, InfoCommand.class, PretrainCommand.class, ExportCommand.class, PlotCommand.class,
+        subcommands = {EmbedCommand.class, InfoCommand.class, ManifestCommand.class, LabelsCommand.class,
+            PretrainCommand.class, ExportCommand.class, PlotCommand.class,
             CommandLine.HelpCommand.class},
         description = {"MERT music features on the JVM (Hugging Face MERT checkpoints on libtorch)."},
         footer = {
@@ -16,6 +17,9 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  mert info --model MERT-v1-95M",
             "  mert embed --model MERT-v1-95M --out feats/ music/",
+            "  mert manifest music/ --out data/ --valid-percent 1",
+            "  mert labels --teacher hubert-kmeans --teacher-model MERT-v0 --layer 6 --fit \\",
+            "              --manifest data/train.tsv --out labels/hubert6",
             "  mert embed --help",
             "",
             "Environment: JAVA_OPTS (JVM options, e.g. -Xmx8g), MERT_DEBUG=1 (stack traces on errors)."})
@@ -26,7 +30,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: embed or info");
+        throw new ParameterException(spec.commandLine(), "missing command: embed, info, manifest or labels");
     }
 
     /** The configured command line, also used by tests to run {@code mert} in-process. */

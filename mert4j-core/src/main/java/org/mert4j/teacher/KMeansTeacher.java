@@ -135,14 +135,20 @@ public final class KMeansTeacher implements LabelTeacher {
     }
 
     /**
-     * The k-means of each feature space: loaded from {@code settings.kmeans()} (one file, one feature
-     * space), else from {@code kmeans-<feature>.safetensors} in the label folder when a previous run fitted
+     * The k-means of each feature space: loaded from {@code settings.kmeans()} (one file for one feature
+     * space, or a folder holding {@code kmeans-<feature>.safetensors} files), else from {@code kmeans-<feature>.safetensors} in the label folder when a previous run fitted
      * them there (a resumed run must not refit), else fitted on the manifest when {@code settings.fit()},
      * and saved there.
      */
     public static List<KMeans> obtain(TeacherSettings settings, Manifest manifest, List<TeacherFeatures> features,
                                       int[] ks, String teacher) {
         List<KMeans> out = new ArrayList<>();
+        if (settings.kmeans() != null && Files.isDirectory(settings.kmeans())) {
+            for (TeacherFeatures f : features) {
+                out.add(loadChecked(fileFor(settings.kmeans(), f), settings.device(), teacher));
+            }
+            return out;
+        }
         if (settings.kmeans() != null) {
             if (features.size() != 1) {
                 throw new IllegalArgumentException(teacher + " uses " + features.size() + " k-means ("

@@ -73,6 +73,11 @@ public final class SpectralKMeansTeachers {
                 }
                 ks[0] = s.k();
             }
+            // for these teachers --teacher-model names the fitted k-means (a file, or a folder of kmeans-*.safetensors)
+            if (s.kmeans() == null && s.teacherModel() != null) {
+                s = new TeacherSettings(s.outDir(), null, s.teacherModel(), s.layer(), s.k(), s.fit(), s.sampleFrames(),
+                        s.seed(), s.device(), s.log());
+            }
             List<KMeans> km = KMeansTeacher.obtain(s, manifest, features, ks, name);
             StringBuilder stream = new StringBuilder();
             Map<String, String> params = new LinkedHashMap<>();

@@ -1,0 +1,241 @@
+package org.mert4j.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.bytedeco.pytorch.global.torch;
+import org.mert4j.teacher.LabelFile;
+import org.mert4j.teacher.LabelSetInfo;
+import org.mert4j.teacher.LabelSetWriter;
+import org.mert4j.teacher.LabelTeacher;
+import org.mert4j.teacher.Manifest;
+import org.mert4j.teacher.TeacherAudio;
+import org.mert4j.teacher.TeacherFactory;
+import org.mert4j.teacher.TeacherSettings;
+import org.mert4j.teacher.Teachers;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mert labels}: teacher labels of every row of a manifest, resumable. */
+@Command(name = "labels", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Computes the frame labels MERT pretraining predicts, for every row of a manifest (see mert manifest).",
+            "",
+            "Writes a label folder: one text file <stream>.km per label stream with one line per manifest row"
+                + " (space-separated labels, one per encoder frame: 75 Hz at 24 kHz, 50 Hz at 16 kHz), and"
+                + " labels.json naming the teacher, rates, manifest, rows and streams. A row that cannot be"
+                + " labelled is the line '#FAILED <reason>', so rows never shift.",
+            "",
+            "Teachers: hubert-kmeans (k-means on hidden states of a MERT model), mfcc-kmeans and"
+                + " logmel-chroma-kmeans (k-means on signal features), and any others registered.",
+            "--fit first fits the k-means on --sample-frames random frames of the manifest and saves it in"
+                + " --out as kmeans-<features>.safetensors; a rerun reuses it. Without --fit give the fitted"
+                + " k-means: --kmeans FILE (hubert-kmeans, with --teacher-model MODEL_DIR --layer N) or"
+                + " --teacher-model FILE|DIR (mfcc-kmeans, logmel-chroma-kmeans).",
+            "",
+            "Resumable: rows are appended as they are done; a rerun with the same settings continues after the"
+                + " last complete row (a half-written line is dropped). --overwrite starts the labels again."},
+        footer = {
+            "",
+            "Examples:",
+            "  # HuBERT-style iteration 2: fit k=500 on layer 6 of a model, then label",
+            "  mert labels --teacher hubert-kmeans --teacher-model MERT-v0 --layer 6 --fit \\",
+            "              --manifest data/train.tsv --out labels/hubert6",
+            "  # label the valid set with the same k-means",
+            "  mert labels --teacher hubert-kmeans --teacher-model MERT-v0 --layer 6 \\",
+            "              --kmeans labels/hubert6/kmeans-hubert_l6.safetensors \\",
+            "              --manifest data/valid.tsv --out labels/hubert6-valid",
+            "  # MFCC k-means (MERT-v0 iteration 1) on a GPU",
+            "  mert labels --teacher mfcc-kmeans --fit --k 500 --device cuda --manifest data/train.tsv --out labels/mfcc",
+            "",
+            "Exit status: 0 every row labelled, 1 some rows failed (#FAILED lines), 2 usage error."})
+public final class LabelsCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--teacher", required = true, paramLabel = "NAME",
+            description = "hubert-kmeans, mfcc-kmeans, logmel-chroma-kmeans, or another registered teacher.")
+    private String teacher;
+
+    @Option(names = "--manifest", required = true, paramLabel = "FILE",
+            description = "fairseq manifest (from mert manifest); its <FILE>.json gives the sample rate.")
+    private Path manifestFile;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Label folder to write.")
+    private Path out;
+
+    @Option(names = "--teacher-model", paramLabel = "PATH",
+            description = "hubert-kmeans: the MERT model folder; k-means teachers: the fitted k-means file or"
+                    + " folder; codec teachers: their weights.")
+    private Path teacherModel;
+
+    @Option(names = "--kmeans", paramLabel = "FILE", description = "Fitted k-means (safetensors) for hubert-kmeans.")
+    private Path kmeans;
+
+    @Option(names = "--layer", defaultValue = "-1", paramLabel = "N",
+            description = "hubert-kmeans: hidden state to cluster (0 = before the first transformer layer).")
+    private int layer;
+
+    @Option(names = "--fit", description = "Fit the k-means on a sample of the manifest first.")
+    private boolean fit;
+
+    @Option(names = "--k", defaultValue = "0", paramLabel = "K",
+            description = "Clusters for --fit. Default: the teacher's (500; log-mel/chroma 300 and 200).")
+    private int k;
+
+    @Option(names = "--sample-frames", defaultValue = "100000", paramLabel = "N",
+            description = "Frames sampled from the manifest for --fit. Default: ${DEFAULT-VALUE}.")
+    private int sampleFrames;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
+            description = "Seed of the frame sample and the k-means. Default: ${DEFAULT-VALUE}.")
+    private long seed;
+
+    @Option(names = "--manifest-rate", defaultValue = "0", paramLabel = "HZ",
+            description = "Sample rate of a manifest that has no <FILE>.json (e.g. one made by fairseq).")
+    private int manifestRate;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda",
+            description = "Where the teacher runs: cpu, cuda or cuda:N. Default: ${DEFAULT-VALUE}.")
+    private String device;
+
+    @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads. Default: all processors.")
+    private Integer threads;
+
+    @Option(names = "--overwrite", description = "Start the labels in --out again instead of continuing them.")
+    private boolean overwrite;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
+    private boolean verbose;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (threads != null && threads < 1) {
+            throw new UsageException("--threads " + threads + ": must be at least 1");
+        }
+        if (sampleFrames < 1 || k < 0) {
+            throw new UsageException("--sample-frames must be positive and --k not negative");
+        }
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new UsageException(manifestFile + ": manifest not found");
+        }
+        TeacherFactory factory = Teachers.get(teacher);
+        Manifest manifest = Manifest.read(manifestFile, manifestRate);
+        torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        TeacherSettings settings = new TeacherSettings(out, teacherModel, kmeans, layer, k, fit, sampleFrames, seed,
+                device, msg -> {
+                    err.println("mert labels: " + msg);
+                    err.flush();
+                });
+        try (LabelTeacher t = factory.create(settings, manifest)) {
+            LabelSetInfo info = new LabelSetInfo(t.name(), t.frameRate(), manifest.sampleRate(),
+                    manifestFile.getFileName().toString(), manifest.size(), t.streams(), t.params());
+            try (LabelSetWriter writer = LabelSetWriter.open(out, info, overwrite)) {
+                int start = writer.nextRow();
+                if (start > 0) {
+                    err.println("mert labels: continuing after row " + start + " of " + manifest.size()
+                            + " (--overwrite starts again)");
+                }
+                int failedBefore = countFailed(out.resolve(info.streams().get(0).fileName()));
+                int failedNow = run(t, manifest, writer, err);
+                int failed = failedBefore + failedNow;
+                if (failed > 0) {
+                    err.println("mert labels: " + failed + " rows have no labels (#FAILED lines in " + out + ")");
+                    return ExitCode.SOME_FAILED;
+                }
+                return ExitCode.OK;
+            }
+        }
+    }
+
+    private int run(LabelTeacher t, Manifest manifest, LabelSetWriter writer, PrintWriter err) throws IOException {
+        int start = writer.nextRow();
+        int rate = manifest.sampleRate();
+        List<InputFile> pending = new ArrayList<>();
+        for (int r = start; r < manifest.size(); r++) {
+            pending.add(new InputFile(manifest.file(r), Path.of(manifest.get(r).path())));
+        }
+        Summary summary = new Summary();
+        ProgressBar progress = new ProgressBar(err, pending.size(), ProgressBar.interactive());
+        long computeNanos = 0;
+        try (AudioPrefetch audio = new AudioPrefetch(pending, f -> TeacherAudio.load(f.file(), rate), 2)) {
+            for (int i = 0; i < pending.size(); i++) {
+                int row = start + i;
+                InputFile f = pending.get(i);
+                progress.update(i, summary.audioSeconds(), f.relative().toString(), i == 0);
+                int[][] labels;
+                double seconds;
+                try {
+                    float[] mono = audio.next();
+                    long t0 = System.nanoTime();
+                    labels = t.labels(mono);
+                    computeNanos += System.nanoTime() - t0;
+                    seconds = mono.length / (double) rate;
+                    checkLength(manifest, row, mono.length, labels);
+                } catch (RuntimeException | OutOfMemoryError ex) {
+                    String reason = EmbedCommand.reason(f, ex);
+                    progress.clear();
+                    err.println("mert labels: FAILED row " + (row + 1) + " " + f.display() + ": " + reason);
+                    if (verbose || Main.debugFromEnvironment()) {
+                        ex.printStackTrace(err);
+                    }
+                    err.flush();
+                    writer.writeFailed(reason);
+                    summary.failed();
+                    continue;
+                }
+                writer.write(labels);
+                summary.ok(seconds);
+            }
+            progress.update(pending.size(), summary.audioSeconds(), null, true);
+            progress.clear();
+        }
+        double compute = computeNanos / 1e9;
+        double wall = summary.elapsedSeconds();
+        err.printf(Locale.ROOT, "mert labels: %d rows labelled, %d failed, %d done before; %.1f s of audio in %s"
+                + " (%.0f h of audio per hour)%n", summary.okCount(), summary.failedCount(), start,
+                summary.audioSeconds(), Summary.clock(wall), wall > 0 ? summary.audioSeconds() / wall : 0.0);
+        if (compute > 0) {
+            err.printf(Locale.ROOT, "mert labels: teacher alone: %.1f s of compute, %.0f h of audio per hour"
+                    + " (decoding and resampling excluded)%n", compute, summary.audioSeconds() / compute);
+        }
+        return summary.failedCount();
+    }
+
+    /** Labels must fit the row's length in the manifest: a file changed since the manifest would misalign. */
+    private static void checkLength(Manifest manifest, int row, int samples, int[][] labels) {
+        long expected = LabelSetInfo.encoderFrames(manifest.get(row).numSamples());
+        int got = labels.length == 0 ? 0 : labels[0].length;
+        if (Math.abs(got - expected) > LabelSetInfo.FRAME_TOLERANCE) {
+            throw new IllegalStateException("decoded " + samples + " samples but the manifest says "
+                    + manifest.get(row).numSamples() + " (" + got + " frames instead of " + expected
+                    + "): the file changed since the manifest was made");
+        }
+    }
+
+    private static int countFailed(Path streamFile) throws IOException {
+        int n = 0;
+        try (BufferedReader r = Files.newBufferedReader(streamFile, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith(LabelFile.FAILED)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,160 @@
+package org.mert4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.mert4j.audio.AudioDecoder;
+import org.mert4j.audio.AudioFiles;
+import org.mert4j.audio.Waveform;
+import org.mert4j.teacher.Manifest;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mert manifest}: the fairseq manifest of an audio folder, for labelling and pretraining. */
+@Command(name = "manifest", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Lists the audio files of a folder in fairseq's manifest format (what HuBERT and MERT training read):"
+                + " line 1 the folder, then one line per file 'relative/path<TAB>num_samples'.",
+            "",
+            "num_samples counts samples after decoding, mixing to mono and resampling to --sample-rate (the rate"
+                + " of the model to train), so every file is decoded once to measure it. The rate is written next"
+                + " to the manifest in <manifest>.json ({\"sample_rate\": 24000, \"rows\": N}).",
+            "",
+            "Files that cannot be decoded are reported, listed in failures.tsv next to the manifest and left out;"
+                + " files shorter than --min-seconds are left out and counted."},
+        footer = {
+            "",
+            "Examples:",
+            "  # one manifest of everything under music/ at 24 kHz (MERT-v1)",
+            "  mert manifest music/ --out data/all.tsv",
+            "  # 1% held out: data/train.tsv and data/valid.tsv, clips of at least 2 s",
+            "  mert manifest music/ --out data/ --valid-percent 1 --seed 0 --min-seconds 2",
+            "  # a 16 kHz manifest (HuBERT, MERT-v0)",
+            "  mert manifest music/ --out data16k/train.tsv --sample-rate 16000",
+            "",
+            "Exit status: 0 all files listed, 1 some files could not be decoded, 2 usage error."})
+public final class ManifestCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "Folder searched recursively for audio files.")
+    private Path dir;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "PATH",
+            description = "Manifest file (NAME.tsv), or a folder that gets train.tsv (and valid.tsv with"
+                    + " --valid-percent).")
+    private Path out;
+
+    @Option(names = "--sample-rate", defaultValue = "24000", paramLabel = "HZ",
+            description = "Rate the lengths are counted at (the model's). Default: ${DEFAULT-VALUE}.")
+    private int sampleRate;
+
+    @Option(names = "--min-seconds", defaultValue = "0", paramLabel = "S",
+            description = "Leave out files shorter than this. Default: ${DEFAULT-VALUE}.")
+    private double minSeconds;
+
+    @Option(names = "--valid-percent", defaultValue = "0", paramLabel = "P",
+            description = "Hold out P% of the files (at random) in valid.tsv. Default: ${DEFAULT-VALUE}.")
+    private double validPercent;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
+            description = "Seed of the train/valid split. Default: ${DEFAULT-VALUE}.")
+    private long seed;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
+    private boolean verbose;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (sampleRate < 1) {
+            throw new UsageException("--sample-rate " + sampleRate + ": must be positive");
+        }
+        if (!(validPercent >= 0 && validPercent < 100)) {
+            throw new UsageException("--valid-percent " + validPercent + ": must be in [0, 100)");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException(dir + ": not a folder");
+        }
+        boolean namesFile = out.getFileName().toString().endsWith(".tsv") && !Files.isDirectory(out);
+        if (validPercent > 0 && namesFile) {
+            throw new UsageException("--valid-percent writes train.tsv and valid.tsv: give --out a folder, not " + out);
+        }
+        Path trainFile = namesFile ? out : out.resolve("train.tsv");
+        Path folder = trainFile.toAbsolutePath().getParent();
+        Path root = dir.toAbsolutePath().normalize();
+        List<Path> files = AudioFiles.expand(List.of(dir.toString()));
+        if (files.isEmpty()) {
+            throw new UsageException("no audio files in " + dir + " (audio extensions: "
+                    + String.join(", ", new java.util.TreeSet<>(AudioFiles.EXTENSIONS)) + ")");
+        }
+        List<Manifest.Entry> entries = new ArrayList<>();
+        int tooShort = 0;
+        double seconds = 0;
+        long minSamples = (long) Math.ceil(minSeconds * sampleRate);
+        ProgressBar progress = new ProgressBar(err, files.size(), ProgressBar.interactive());
+        try (FailureLog failures = new FailureLog(folder.resolve(FailureLog.FILE_NAME))) {
+            for (int i = 0; i < files.size(); i++) {
+                Path f = files.get(i);
+                progress.update(i, seconds, f.getFileName().toString(), i == 0);
+                long n;
+                try {
+                    Waveform w = AudioDecoder.decode(f);
+                    n = Manifest.samplesAt(w.numSamples(), w.sampleRate(), sampleRate);
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    String reason = EmbedCommand.reason(new InputFile(f, f.getFileName()), e);
+                    progress.clear();
+                    err.println("mert manifest: FAILED " + f + ": " + reason);
+                    if (verbose || Main.debugFromEnvironment()) {
+                        e.printStackTrace(err);
+                    }
+                    failures.add(f.toString(), reason);
+                    continue;
+                }
+                if (n < minSamples || n == 0) {
+                    tooShort++;
+                    continue;
+                }
+                seconds += n / (double) sampleRate;
+                String rel = root.relativize(f.toAbsolutePath().normalize()).toString().replace('\\', '/');
+                entries.add(new Manifest.Entry(rel, n));
+            }
+            progress.update(files.size(), seconds, null, true);
+            progress.clear();
+            Manifest m = new Manifest(root, sampleRate, entries);
+            if (validPercent > 0) {
+                Manifest.Split split = m.split(validPercent, seed);
+                split.train().write(trainFile);
+                split.valid().write(folder.resolve("valid.tsv"));
+                err.printf(Locale.ROOT, "mert manifest: %s (%d files, %.2f h), %s (%d files, %.2f h)%n", trainFile,
+                        split.train().size(), split.train().totalSeconds() / 3600, folder.resolve("valid.tsv"),
+                        split.valid().size(), split.valid().totalSeconds() / 3600);
+            } else {
+                m.write(trainFile);
+                err.printf(Locale.ROOT, "mert manifest: %s (%d files, %.2f h at %d Hz)%n", trainFile, m.size(),
+                        m.totalSeconds() / 3600, sampleRate);
+            }
+            if (tooShort > 0) {
+                err.printf(Locale.ROOT, "mert manifest: left out %d files shorter than %s s%n", tooShort,
+                        minSeconds > 0 ? Double.toString(minSeconds) : "0 (empty)");
+            }
+            if (failures.count() > 0) {
+                err.println("mert manifest: " + failures.count() + " files could not be decoded; they are listed in "
+                        + failures.file());
+                return ExitCode.SOME_FAILED;
+            }
+            return ExitCode.OK;
+        }
+    }
+}
