@@ -1,0 +1,122 @@
+package org.mert4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.mert4j.audio.AudioDecodeException;
+import org.mert4j.audio.AudioDecoder;
+import org.mert4j.audio.Resampler;
+import org.mert4j.dsp.ChromaConfig;
+import org.mert4j.dsp.Chroma;
+import org.mert4j.dsp.Cqt;
+import org.mert4j.dsp.CqtConfig;
+import org.mert4j.dsp.KaldiMfcc;
+import org.mert4j.dsp.KaldiMfccConfig;
+import org.mert4j.dsp.MelSpectrogram;
+import org.mert4j.dsp.MelSpectrogramConfig;
+import org.mert4j.io.Npy;
+import org.mert4j.tensor.Tensors;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mert features}: one signal feature of one audio file as a float32 .npy [frames, bins]. */
+@Command(name = "features", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Computes a signal feature of an audio file: the targets MERT and HuBERT-style pretraining use.",
+            "",
+            "The file is decoded, mixed to mono and resampled to --sample-rate, then:",
+            "  cqt     constant-Q magnitude as nnAudio CQT1992v2: hop 320 at 24 kHz (75 frames/s), 336 bins from"
+                + " 32.7 Hz, 48 per octave -> [frames, 336]",
+            "  mfcc    kaldi MFCC as torchaudio compliance.kaldi.mfcc (25 ms frames, 10 ms shift, 23 mel bins,"
+                + " 13 ceps) with deltas and delta-deltas -> [frames, 39]",
+            "  logmel  log(mel + 1e-6), torchaudio MelSpectrogram: 2048-point FFT, hop 320, 128 HTK mels"
+                + " -> [frames, 128]",
+            "  chroma  librosa chroma_stft: 2048-point FFT, hop 512, tuning 0, max-normalised -> [frames, 12]",
+            "Written as float32 .npy, frames along the first axis."},
+        footer = {
+            "",
+            "Examples:",
+            "  mert features cqt song.flac --out song_cqt.npy",
+            "  mert features mfcc speech.wav --out speech_mfcc.npy",
+            "  mert features chroma song.mp3 --out chroma.npy --sample-rate 22050",
+            "",
+            "Exit status: 0 ok, 1 the audio file could not be read or is too short, 2 bad command line."})
+public final class FeaturesCommand implements Callable<Integer> {
+
+    /** The features this command computes. */
+    public enum Kind { CQT, MFCC, LOGMEL, CHROMA }
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FEATURE", description = "cqt, mfcc, logmel or chroma.")
+    private Kind kind;
+
+    @Parameters(index = "1", paramLabel = "FILE", description = "Audio file (anything FFmpeg decodes).")
+    private Path file;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE.npy", description = "Output .npy file.")
+    private Path out;
+
+    @Option(names = {"-r", "--sample-rate"}, paramLabel = "HZ",
+            description = "Rate the audio is resampled to: default 24000, except 16000 for mfcc (HuBERT's recipe).")
+    private Integer sampleRate;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
+    private boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        int rate = sampleRate != null ? sampleRate : kind == Kind.MFCC ? 16000 : 24000;
+        if (rate <= 0) {
+            throw new UsageException("--sample-rate must be positive, got " + rate);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException(file + ": no such file");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        float[] samples;
+        try {
+            var wave = AudioDecoder.decode(file);
+            samples = Resampler.resample(wave.mono(), wave.sampleRate(), rate);
+        } catch (AudioDecodeException e) {
+            err.println("mert features: " + file + ": " + e.getMessage());
+            return ExitCode.SOME_FAILED;
+        }
+        float[] values;
+        long[] shape;
+        try (PointerScope scope = new PointerScope()) {
+            Tensor f = compute(kind, samples, rate); // [frames, bins]
+            values = Tensors.toFloats(f);
+            shape = Tensors.shape(f);
+        } catch (IllegalArgumentException e) {
+            err.println("mert features: " + file + ": " + e.getMessage());
+            return ExitCode.SOME_FAILED;
+        }
+        Npy.writeFloats(out, values, shape);
+        spec.commandLine().getOut().println(String.format(Locale.ROOT, "%s: %s %d x %d -> %s", file,
+                kind.name().toLowerCase(Locale.ROOT), shape[0], shape[1], out));
+        return ExitCode.OK;
+    }
+
+    /** The feature of mono samples at {@code rate} as [frames, bins]. */
+    public static Tensor compute(Kind kind, float[] samples, int rate) {
+        Tensor x = Tensors.fromFloats(samples, 1, samples.length);
+        return switch (kind) {
+            case CQT -> new Cqt(CqtConfig.mert().withSampleRate(rate)).forward(x).select(0, 0).t().contiguous();
+            case MFCC -> new KaldiMfcc(KaldiMfccConfig.of(rate)).forwardWithDeltas(x).select(0, 0);
+            case LOGMEL -> new MelSpectrogram(MelSpectrogramConfig.mert().withSampleRate(rate)).logForward(x)
+                    .select(0, 0).t().contiguous();
+            case CHROMA -> new Chroma(ChromaConfig.of(rate)).forward(x).select(0, 0).t().contiguous();
+        };
+    }
+}
