@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code mert}: the command line of mert4j. */
 @Command(name = "mert", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpAutoWidth = true,
-        subcommands = {EmbedCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {EmbedCommand.class, InfoCommand.class, TeacherCommand.class, CommandLine.HelpCommand.class},
         description = {"MERT music features on the JVM (Hugging Face MERT checkpoints on libtorch)."},
         footer = {
             "",
@@ -25,7 +25,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: embed or info");
+        throw new ParameterException(spec.commandLine(), "missing command: embed, info or teacher");
     }
 
     /** The configured command line, also used by tests to run {@code mert} in-process. */
