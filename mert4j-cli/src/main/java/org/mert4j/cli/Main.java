@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 /** {@code mert}: the command line of mert4j. */
 @Command(name = "mert", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpAutoWidth = true,
         subcommands = {EmbedCommand.class, InfoCommand.class, FeaturesCommand.class, ManifestCommand.class,
-            LabelsCommand.class, PretrainCommand.class, ExportCommand.class, PlotCommand.class,
+            LabelsCommand.class, TeacherCommand.class, PretrainCommand.class, ExportCommand.class, PlotCommand.class,
             CommandLine.HelpCommand.class},
         description = {"MERT music features on the JVM (Hugging Face MERT checkpoints on libtorch)."},
         footer = {
@@ -30,7 +30,9 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: embed, info, manifest or labels");
+        subcommands = {EmbedCommand.class, InfoCommand.class, FeaturesCommand.class, ManifestCommand.class,
+            LabelsCommand.class, TeacherCommand.class, PretrainCommand.class, ExportCommand.class, PlotCommand.class,
+            CommandLine.HelpCommand.class},
     }
 
     /** The configured command line, also used by tests to run {@code mert} in-process. */

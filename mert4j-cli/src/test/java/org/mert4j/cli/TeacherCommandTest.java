@@ -1,0 +1,75 @@
+package org.mert4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TeacherCommandTest {
+
+    @Test
+    void trainRvqThenEncodeWritesFramesByCodebooks(@TempDir Path tmp) throws IOException {
+        Path wav = Wav.write(tmp.resolve("audio/a.wav"), 1.0, 24000, 1);
+        Wav.write(tmp.resolve("audio/b.wav"), 0.7, 16000, 2);
+        Path model = tmp.resolve("rvq");
+        Cli.Result train = Cli.run("teacher", "train-rvq", "--audio", tmp.resolve("audio").toString(), "--out",
+                model.toString(), "--steps", "4", "--batch", "2", "--codebooks", "3", "--codebook-size", "16",
+                "--channels", "4", "--latent-dim", "8", "--segment", "0.4", "--save-every", "2", "--seed", "3");
+        assertEquals(0, train.exitCode(), train.toString());
+        assertTrue(train.err().contains("step 4/4"), train.toString());
+        assertTrue(train.err().contains("perplexity"), train.toString());
+        assertTrue(Files.readString(model.resolve("config.json")).contains("mert4j_rvq_vae"));
+
+        Path npy = tmp.resolve("codes.npy");
+        Cli.Result enc = Cli.run("teacher", "encode", "--teacher-model", model.toString(), wav.toString(), "--out",
+                npy.toString());
+        assertEquals(0, enc.exitCode(), enc.toString());
+        long[] shape = npyShape(npy);
+        assertArrayEquals(new long[] {75, 3}, shape, "1 s at 75 Hz, 3 codebooks");
+        assertEquals(npyDataOffset(npy) + 75 * 3 * 8, Files.size(npy));
+    }
+
+    @Test
+    void encodeWithEncodecFolder(@TempDir Path tmp) throws IOException {
+        Path wav = Wav.write(tmp.resolve("a.wav"), 0.5, 44100, 4);
+        Path enc = Path.of("..", "mert4j-core", "src", "test", "resources", "teacher", "encodec", "causal");
+        Path npy = tmp.resolve("codes.npy");
+        Cli.Result r = Cli.run("teacher", "encode", "--teacher-model", enc.toString(), wav.toString(), "--out", npy.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertArrayEquals(new long[] {38, 8}, npyShape(npy), "ceil(12000 / 320) = 38 frames, 8 codebooks at 6 kbps");
+    }
+
+    @Test
+    void usageErrors(@TempDir Path tmp) {
+        Cli.Result none = Cli.run("teacher", "train-rvq", "--out", tmp.resolve("m").toString());
+        assertEquals(2, none.exitCode(), none.toString());
+        assertTrue(none.err().contains("no training audio"), none.toString());
+        Cli.Result noModel = Cli.run("teacher", "encode", "--teacher-model", tmp.toString(), "x.wav", "--out", "o.npy");
+        assertEquals(2, noModel.exitCode(), noModel.toString());
+        Cli.Result help = Cli.run("teacher", "encode", "--help");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.out().contains("Examples"), help.toString());
+    }
+
+    private static long[] npyShape(Path npy) throws IOException {
+        String header = new String(Files.readAllBytes(npy), 10, 100, StandardCharsets.US_ASCII);
+        assertTrue(header.contains("'<i8'"), header);
+        String dims = header.substring(header.indexOf("(") + 1, header.indexOf(")"));
+        return java.util.Arrays.stream(dims.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .mapToLong(Long::parseLong).toArray();
+    }
+
+    private static long npyDataOffset(Path npy) throws IOException {
+        byte[] b = Files.readAllBytes(npy);
+        return 10 + (ByteBuffer.wrap(b, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffff);
+    }
+}
