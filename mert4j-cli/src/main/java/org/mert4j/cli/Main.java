@@ -30,9 +30,9 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        subcommands = {EmbedCommand.class, InfoCommand.class, FeaturesCommand.class, ManifestCommand.class,
-            LabelsCommand.class, TeacherCommand.class, PretrainCommand.class, ExportCommand.class, PlotCommand.class,
-            CommandLine.HelpCommand.class},
+        // the list of commands comes from the annotation, so this message never goes stale
+        throw new ParameterException(spec.commandLine(), "missing command: one of "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 
     /** The configured command line, also used by tests to run {@code mert} in-process. */
