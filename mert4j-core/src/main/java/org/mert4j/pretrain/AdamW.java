@@ -109,6 +109,18 @@ public final class AdamW {
         }
     }
 
+    /** Multiplies every gradient by {@code factor} (undoing a loss scale). */
+    public void scaleGradients(double factor) {
+        try (NoGradGuard guard = new NoGradGuard()) {
+            for (Tensor p : params.values()) {
+                Tensor g = p.grad();
+                if (g != null && !g.isNull() && g.defined()) {
+                    g.mul_(new Scalar(factor));
+                }
+            }
+        }
+    }
+
     /**
      * Scales gradients so that their global L2 norm is at most {@code maxNorm} (as
      * {@code clip_grad_norm_}); returns the norm before clipping (NaN/Inf when a gradient is not finite).

@@ -56,6 +56,7 @@ public final class Trainer implements AutoCloseable {
     private final AdamW optimizer;
     private final LrSchedule schedule;
     private final Checkpoints checkpoints;
+    private final Precision precision;
     private final int sampleRate;
     private final int featureChannels;
     private long step;
@@ -71,6 +72,7 @@ public final class Trainer implements AutoCloseable {
         this.sync = sync;
         this.listener = listener == null ? new Listener() { } : listener;
         this.device = Devices.parse(config.run().device());
+        this.precision = new Precision(config.optim().precision(), device);
         MertConfig enc = config.encoderConfig();
         this.sampleRate = enc.sampleRate();
         this.featureChannels = enc.convDim()[enc.convDim().length - 1];
@@ -100,6 +102,7 @@ public final class Trainer implements AutoCloseable {
         Checkpoints.Saved saved = Checkpoints.load(latest.get(), model, optimizer);
         step = saved.step();
         skippedSteps = saved.trainer().path("skipped_steps").asLong(0);
+        precision.setLossScale(saved.trainer().path("loss_scale").asDouble(precision.lossScale()));
         JsonNode pos = saved.trainer().get("train_position");
         if (pos instanceof ObjectNode p) {
             train.seek(p);
@@ -150,7 +153,12 @@ public final class Trainer implements AutoCloseable {
         double[] parts = new double[3 + k]; // acoustic, cqt, penalty (normalised), correct per codebook
         for (PretrainBatch b : micro) {
             try (PointerScope scope = new PointerScope()) {
-                MertPretrainModel.Sums s = model.forward(b, device);
+                MertPretrainModel.Sums s;
+                try (AutoCloseable autocast = precision.enter()) {
+                    s = model.forward(b, device);
+                } catch (Exception e) {
+                    throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                }
                 Tensor[] terms = normalisedTerms(s, counts[0], counts[1]);
                 Tensor loss = terms[0].add(terms[1]).add(terms[2]);
                 parts[0] += terms[0].item_double();
@@ -159,17 +167,24 @@ public final class Trainer implements AutoCloseable {
                 for (int c = 0; c < k; c++) {
                     parts[3 + c] += s.correct()[c];
                 }
-                loss.backward();
+                (precision.lossScale() == 1.0 ? loss : loss.mul(new Scalar(precision.lossScale()))).backward();
             }
         }
         sync.sumDoubles(parts);
         List<Tensor> grads = gradients();
         sync.sumGradients(grads);
+        if (precision.lossScale() != 1.0) {
+            optimizer.scaleGradients(1.0 / precision.lossScale());
+        }
         double norm = optimizer.clipGradNorm(config.optim().clipNorm());
         double loss = parts[0] + parts[1] + parts[2];
         double lr = schedule.at(step);
         boolean bad = !Double.isFinite(loss) || !Double.isFinite(norm);
-        if (bad) {
+        boolean overflow = bad && Double.isFinite(loss) && precision.lossScale() != 1.0;
+        precision.update(!bad);
+        if (overflow) {
+            skippedSteps++; // an fp16 overflow: the loss scale was halved, not a divergence
+        } else if (bad) {
             skippedSteps++;
             badInARow++;
             if (badInARow >= config.run().maxBadSteps()) {
@@ -244,6 +259,7 @@ public final class Trainer implements AutoCloseable {
             ObjectNode state = JSON.createObjectNode();
             state.set("train_position", train.position());
             state.put("skipped_steps", skippedSteps);
+            state.put("loss_scale", precision.lossScale());
             state.set("config", config.toJson());
             Path p = checkpoints.save(step, model, optimizer, state);
             listener.onCheckpoint(step, p);

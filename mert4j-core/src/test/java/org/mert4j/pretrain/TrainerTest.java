@@ -91,6 +91,28 @@ class TrainerTest {
         }
     }
 
+    /** bf16 autocast (weights and optimizer in fp32): finite losses that fall as in fp32. */
+    @Test
+    void bf16AutocastTrains(@TempDir Path run) {
+        PretrainConfig c = tiny(25, 100).with("optim.precision=bf16");
+        List<StepMetrics> seen = new ArrayList<>();
+        try (Trainer t = new Trainer(c, run, new ToneBatches(2, 0.5, 8, 5), null, GradientSync.SINGLE,
+                new Trainer.Listener() {
+                    public void onStep(StepMetrics m) {
+                        seen.add(m);
+                    }
+                })) {
+            t.train();
+        }
+        assertTrue(seen.stream().noneMatch(StepMetrics::skipped), "bf16 steps must be finite");
+        double first = seen.subList(0, 3).stream().mapToDouble(StepMetrics::loss).average().orElseThrow();
+        double last = seen.subList(seen.size() - 3, seen.size()).stream().mapToDouble(StepMetrics::loss).average().orElseThrow();
+        System.out.printf("bf16: loss %.3f -> %.3f%n", first, last);
+        assertTrue(last < first, "loss should fall: " + first + " -> " + last);
+        assertThrows(org.mert4j.model.ConfigException.class, () -> new Trainer(tiny(1, 1).with("optim.precision=fp16"),
+                run.resolve("x"), new ToneBatches(1, 0.5, 4, 1), null, GradientSync.SINGLE, null));
+    }
+
     @Test
     void keepsTheLastCheckpointsOnly(@TempDir Path run) {
         try (Trainer t = new Trainer(tiny(6, 1), run, new ToneBatches(1, 0.5, 4, 1), null, GradientSync.SINGLE, null)) {
