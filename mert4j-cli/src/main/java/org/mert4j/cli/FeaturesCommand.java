@@ -41,24 +41,27 @@ import picocli.CommandLine.Spec;
             "  logmel  log(mel + 1e-6), torchaudio MelSpectrogram: 2048-point FFT, hop 320, 128 HTK mels"
                 + " -> [frames, 128]",
             "  chroma  librosa chroma_stft: 2048-point FFT, hop 512, tuning 0, max-normalised -> [frames, 12]",
-            "Written as float32 .npy, frames along the first axis."},
+            "  encodec codes of an EnCodec 24 kHz model (--teacher-model DIR, 6 kbps) -> int64 [frames, 8]",
+            "  rvq     codes of a mert4j RVQ-VAE teacher (--teacher-model DIR) -> int64 [frames, codebooks]",
+            "Written as .npy, frames along the first axis."},
         footer = {
             "",
             "Examples:",
             "  mert features cqt song.flac --out song_cqt.npy",
             "  mert features mfcc speech.wav --out speech_mfcc.npy",
             "  mert features chroma song.mp3 --out chroma.npy --sample-rate 22050",
+            "  mert features encodec song.flac --teacher-model encodec_24khz --out codes.npy",
             "",
             "Exit status: 0 ok, 1 the audio file could not be read or is too short, 2 bad command line."})
 public final class FeaturesCommand implements Callable<Integer> {
 
     /** The features this command computes. */
-    public enum Kind { CQT, MFCC, LOGMEL, CHROMA }
+    public enum Kind { CQT, MFCC, LOGMEL, CHROMA, ENCODEC, RVQ }
 
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FEATURE", description = "cqt, mfcc, logmel or chroma.")
+    @Parameters(index = "0", paramLabel = "FEATURE", description = "cqt, mfcc, logmel, chroma, encodec or rvq.")
     private Kind kind;
 
     @Parameters(index = "1", paramLabel = "FILE", description = "Audio file (anything FFmpeg decodes).")
@@ -71,11 +74,20 @@ public final class FeaturesCommand implements Callable<Integer> {
             description = "Rate the audio is resampled to: default 24000, except 16000 for mfcc (HuBERT's recipe).")
     private Integer sampleRate;
 
+    @Option(names = "--teacher-model", paramLabel = "DIR", description = "encodec / rvq: the teacher's model folder.")
+    private Path teacherModel;
+
+    @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu", description = "encodec / rvq: cpu or cuda.")
+    private String device;
+
     @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
     private boolean verbose;
 
     @Override
     public Integer call() throws Exception {
+        if (kind == Kind.ENCODEC || kind == Kind.RVQ) {
+            return codes();
+        }
         int rate = sampleRate != null ? sampleRate : kind == Kind.MFCC ? 16000 : 24000;
         if (rate <= 0) {
             throw new UsageException("--sample-rate must be positive, got " + rate);
@@ -108,6 +120,36 @@ public final class FeaturesCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /** Codes of a codec teacher: the same as `mert teacher encode`, under the features command. */
+    private int codes() throws Exception {
+        if (teacherModel == null) {
+            throw new UsageException(kind.name().toLowerCase(Locale.ROOT) + " needs --teacher-model DIR");
+        }
+        try (org.mert4j.teacher.rvq.CodeTeacher teacher = org.mert4j.teacher.rvq.CodeTeachers.load(teacherModel, device)) {
+            float[] samples;
+            try {
+                var wave = AudioDecoder.decode(file);
+                samples = Resampler.resample(wave.mono(), wave.sampleRate(), teacher.sampleRate());
+            } catch (AudioDecodeException e) {
+                spec.commandLine().getErr().println("mert features: " + file + ": " + e.getMessage());
+                return ExitCode.SOME_FAILED;
+            }
+            int[][] codes = teacher.codes(samples); // [K][frames]
+            int k = codes.length;
+            int frames = codes[0].length;
+            long[] flat = new long[k * frames];
+            for (int t = 0; t < frames; t++) {
+                for (int c = 0; c < k; c++) {
+                    flat[t * k + c] = codes[c][t];
+                }
+            }
+            Npy.writeLongs(out, flat, frames, k);
+            spec.commandLine().getOut().println(String.format(Locale.ROOT, "%s: %s codes %d x %d -> %s", file,
+                    kind.name().toLowerCase(Locale.ROOT), frames, k, out));
+            return ExitCode.OK;
+        }
+    }
+
     /** The feature of mono samples at {@code rate} as [frames, bins]. */
     public static Tensor compute(Kind kind, float[] samples, int rate) {
         Tensor x = Tensors.fromFloats(samples, 1, samples.length);
@@ -116,6 +158,7 @@ public final class FeaturesCommand implements Callable<Integer> {
             case MFCC -> new KaldiMfcc(KaldiMfccConfig.of(rate)).forwardWithDeltas(x).select(0, 0);
             case LOGMEL -> new MelSpectrogram(MelSpectrogramConfig.mert().withSampleRate(rate)).logForward(x)
                     .select(0, 0).t().contiguous();
+            case ENCODEC, RVQ -> throw new IllegalArgumentException("codes are not a float feature");
             case CHROMA -> new Chroma(ChromaConfig.of(rate)).forward(x).select(0, 0).t().contiguous();
         };
     }

@@ -72,4 +72,20 @@ class TeacherCommandTest {
         byte[] b = Files.readAllBytes(npy);
         return 10 + (ByteBuffer.wrap(b, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffff);
     }
+
+    @Test
+    void featuresEncodecWritesTheSameCodesAsTeacherEncode(@TempDir Path tmp) throws IOException {
+        Path wav = Wav.write(tmp.resolve("a.wav"), 0.5, 44100, 3);
+        Path enc = Path.of("..", "mert4j-core", "src", "test", "resources", "teacher", "encodec", "causal");
+        Path a = tmp.resolve("a.npy");
+        Path b = tmp.resolve("b.npy");
+        assertEquals(0, Cli.run("teacher", "encode", "--teacher-model", enc.toString(), wav.toString(), "--out",
+                a.toString()).exitCode());
+        Cli.Result r = Cli.run("features", "encodec", wav.toString(), "--teacher-model", enc.toString(), "--out",
+                b.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+        assertEquals(2, Cli.run("features", "encodec", wav.toString(), "--out", b.toString()).exitCode(),
+                "encodec without --teacher-model is a usage error");
+    }
 }
