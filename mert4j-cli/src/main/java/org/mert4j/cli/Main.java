@@ -8,13 +8,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code mert}: the command line of mert4j. */
 @Command(name = "mert", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpAutoWidth = true,
-        subcommands = {EmbedCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {EmbedCommand.class, InfoCommand.class, IndexCommand.class, CommandLine.HelpCommand.class},
         description = {"MERT music features on the JVM (Hugging Face MERT checkpoints on libtorch)."},
         footer = {
             "",
             "Examples:",
             "  mert info --model MERT-v1-95M",
             "  mert embed --model MERT-v1-95M --out feats/ music/",
+            "  mert index build --embeddings feats/ --layer 6 --out feats.idx",
             "  mert embed --help",
             "",
             "Environment: JAVA_OPTS (JVM options, e.g. -Xmx8g), MERT_DEBUG=1 (stack traces on errors)."})
@@ -25,7 +26,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: embed or info");
+        throw new ParameterException(spec.commandLine(), "missing command: embed, info or index");
     }
 
     /** The configured command line, also used by tests to run {@code mert} in-process. */
