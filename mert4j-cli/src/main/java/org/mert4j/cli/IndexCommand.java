@@ -1,0 +1,270 @@
+package org.mert4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.mert4j.index.HnswParams;
+import org.mert4j.index.IndexMetadata;
+import org.mert4j.index.Neighbour;
+import org.mert4j.index.NpyEmbeddings;
+import org.mert4j.index.VectorIndex;
+import org.mert4j.index.VectorIndexWriter;
+import org.mert4j.model.EmbedOptions;
+import org.mert4j.model.MertModel;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code mert index}: nearest-neighbour search over track embeddings. */
+@Command(name = "index", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        subcommands = {IndexCommand.Build.class, IndexCommand.Query.class},
+        description = {"Similarity search over pooled embeddings (approximate nearest neighbours, cosine similarity,"
+                + " Lucene HNSW)."},
+        footer = {
+            "",
+            "Examples:",
+            "  mert embed --model MERT-v1-95M --out feats/ music/",
+            "  mert index build --embeddings feats/ --layer 6 --model MERT-v1-95M --out feats.idx",
+            "  mert index query feats.idx --audio new-song.mp3 -k 10",
+            "  mert index query feats.idx --path music/some-track.flac"})
+public final class IndexCommand implements Runnable {
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: build or query");
+    }
+
+    /** {@code mert index build}. */
+    @Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+            description = {
+                "Builds a similarity index over one layer of pooled embeddings.",
+                "",
+                "Input: a folder of .npy files [L+1, H] as 'mert embed' writes them (row N is taken); each track"
+                    + " is keyed by its path below the folder without .npy.",
+                "Parquet from the Spark job is indexed with the Spark module instead (Parquet needs Hadoop, which"
+                    + " the command line does not carry):",
+                "  spark-submit --class org.mert4j.spark.BuildIndex mert4j-spark-app.jar feats.parquet 6 feats.idx"},
+            footer = {
+                "",
+                "Examples:",
+                "  mert index build --embeddings feats/ --layer 6 --model MERT-v1-95M --out feats.idx",
+                "  mert index build --embeddings feats/ --layer 12 --out l12.idx --max-connections 32",
+                "",
+                "Exit status: 0 ok, 1 some files could not be read (listed on stderr), 2 usage error."})
+    static final class Build implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--embeddings", required = true, paramLabel = "DIR", description = "Folder of .npy embeddings.")
+        private Path embeddings;
+
+        @Option(names = "--layer", required = true, paramLabel = "N", description = "Hidden state to index (row N).")
+        private int layer;
+
+        @Option(names = {"-o", "--out"}, required = true, paramLabel = "IDX", description = "Index folder to write.")
+        private Path out;
+
+        @Option(names = {"-m", "--model"}, paramLabel = "DIR",
+                description = "Model folder the embeddings came from, recorded so 'query --audio' can use it.")
+        private Path model;
+
+        @Option(names = "--max-connections", paramLabel = "M", description = "HNSW neighbours per node (default 16).")
+        private int maxConnections = HnswParams.DEFAULT.maxConnections();
+
+        @Option(names = "--beam-width", paramLabel = "N", description = "HNSW build candidates (default 100).")
+        private int beamWidth = HnswParams.DEFAULT.beamWidth();
+
+        @Option(names = "--search-width", paramLabel = "N",
+                description = "Default query candidates (default 400): higher recall, slower queries.")
+        private int searchWidth = HnswParams.DEFAULT.searchWidth();
+
+        @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
+        private boolean verbose;
+
+        @Override
+        public Integer call() throws IOException {
+            String name = embeddings.getFileName() == null ? "" : embeddings.getFileName().toString();
+            if (name.endsWith(".parquet")) {
+                throw new UsageException("--embeddings " + embeddings + ": Parquet is indexed with the Spark module:"
+                        + " spark-submit --class org.mert4j.spark.BuildIndex mert4j-spark-app.jar " + embeddings + " "
+                        + layer + " " + out);
+            }
+            if (!Files.isDirectory(embeddings)) {
+                throw new UsageException("--embeddings " + embeddings + ": no such folder (expected the .npy files"
+                        + " 'mert embed' writes)");
+            }
+            if (layer < 0) {
+                throw new UsageException("--layer must be >= 0, got " + layer);
+            }
+            if (model != null && !Files.isDirectory(model)) {
+                throw new UsageException("--model " + model + ": no such folder");
+            }
+            HnswParams hnsw = new HnswParams(maxConnections, beamWidth, searchWidth);
+            List<Path> files = NpyEmbeddings.list(embeddings);
+            if (files.isEmpty()) {
+                throw new UsageException("--embeddings " + embeddings + ": no .npy files inside");
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter stdout = spec.commandLine().getOut();
+            ProgressBar bar = new ProgressBar(err, files.size(), ProgressBar.interactive());
+            long start = System.nanoTime();
+            int failed = 0;
+            VectorIndexWriter writer = null;
+            try {
+                for (int i = 0; i < files.size(); i++) {
+                    Path f = files.get(i);
+                    bar.update(i, 0, f.getFileName().toString(), false);
+                    try {
+                        float[] v = NpyEmbeddings.row(f, layer);
+                        if (writer == null) {
+                            writer = new VectorIndexWriter(out, v.length, layer,
+                                    model == null ? null : model.toAbsolutePath().normalize().toString(),
+                                    embeddings.toAbsolutePath().normalize().toString(), hnsw);
+                        }
+                        writer.add(NpyEmbeddings.key(embeddings, f), v);
+                    } catch (IOException | IllegalArgumentException e) {
+                        bar.clear();
+                        err.println("mert index build: skipped " + f + ": " + e.getMessage());
+                        failed++;
+                    }
+                }
+                bar.update(files.size(), 0, null, true);
+                bar.clear();
+            } finally {
+                if (writer != null) {
+                    writer.close();
+                }
+            }
+            if (writer == null) {
+                throw new UsageException("--embeddings " + embeddings + ": none of the " + files.size()
+                        + " .npy files could be read");
+            }
+            stdout.printf(Locale.ROOT, "indexed %d tracks (layer %d, %d-d) in %s in %.1f s%s%n", writer.count(), layer,
+                    IndexMetadata.read(out).dimension(), out, (System.nanoTime() - start) / 1e9,
+                    failed > 0 ? "; " + failed + " files skipped" : "");
+            stdout.flush();
+            return failed > 0 ? ExitCode.SOME_FAILED : ExitCode.OK;
+        }
+    }
+
+    /** {@code mert index query}. */
+    @Command(name = "query", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+            description = {
+                "Prints the tracks most similar to a piece of audio or to a track already in the index:",
+                "rank, cosine similarity and track key, best first (a known track itself is left out).",
+                "Audio is embedded like 'mert embed' (MARBLE protocol) with the model recorded in the index,"
+                    + " or --model."},
+            footer = {
+                "",
+                "Examples:",
+                "  mert index query feats.idx --audio new-song.mp3",
+                "  mert index query feats.idx --path music/jazz/track-12.flac -k 20",
+                "  mert index query feats.idx --audio clip.wav --model MERT-v1-95M --json",
+                "",
+                "Exit status: 0 ok, 1 the audio cannot be read, 2 usage error (unknown track, no model, ...)."})
+    static final class Query implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "IDX", description = "Index folder ('mert index build --out').")
+        private Path index;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        private What what;
+
+        static final class What {
+            @Option(names = "--audio", required = true, paramLabel = "FILE", description = "Audio file to embed and look up.")
+            Path audio;
+
+            @Option(names = "--path", required = true, paramLabel = "TRACK",
+                    description = "A track in the index: its key, or a path with the same file name.")
+            String path;
+        }
+
+        @Option(names = "-k", paramLabel = "K", description = "Number of results (default 10).")
+        private int k = 10;
+
+        @Option(names = {"-m", "--model"}, paramLabel = "DIR", description = "Model folder (default: the index's).")
+        private Path model;
+
+        @Option(names = "--device", paramLabel = "DEV", description = "cpu (default), cuda or cuda:N.")
+        private String device = "cpu";
+
+        @Option(names = "--json", description = "One JSON object per line instead of a table.")
+        private boolean json;
+
+        @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
+        private boolean verbose;
+
+        @Override
+        public Integer call() throws IOException {
+            if (k < 1) {
+                throw new UsageException("-k must be at least 1, got " + k);
+            }
+            if (!Files.isRegularFile(index.resolve(IndexMetadata.FILE_NAME))) {
+                throw new UsageException(index + ": not a mert index (no " + IndexMetadata.FILE_NAME
+                        + "; build one with 'mert index build')");
+            }
+            try (VectorIndex idx = VectorIndex.open(index)) {
+                List<Neighbour> result;
+                if (what.path != null) {
+                    result = idx.similarTo(what.path, k);
+                } else {
+                    result = idx.search(embed(idx.metadata()), k);
+                }
+                print(result);
+            }
+            return ExitCode.OK;
+        }
+
+        private float[] embed(IndexMetadata meta) {
+            Path dir = model != null ? model : meta.model() == null ? null : Path.of(meta.model());
+            if (dir == null) {
+                throw new UsageException(index + " records no model: give --model DIR (the one the embeddings"
+                        + " were made with)");
+            }
+            if (!Files.isRegularFile(what.audio)) {
+                throw new UsageException("--audio " + what.audio + ": no such file");
+            }
+            try (MertModel mert = MertModel.load(dir, device)) {
+                int states = mert.config().numHiddenLayers() + 1;
+                if (meta.layer() >= states) {
+                    throw new UsageException(dir + " has hidden states 0.." + (states - 1) + " but the index holds layer "
+                            + meta.layer());
+                }
+                float[] v = mert.embed(what.audio, EmbedOptions.MARBLE.withLayers(new int[] {meta.layer()})).row(0);
+                if (v.length != meta.dimension()) {
+                    throw new UsageException(dir + " gives " + v.length + "-d features, the index holds "
+                            + meta.dimension() + "-d: not the model the index was built with");
+                }
+                return v;
+            }
+        }
+
+        private void print(List<Neighbour> result) {
+            PrintWriter out = spec.commandLine().getOut();
+            for (int i = 0; i < result.size(); i++) {
+                Neighbour n = result.get(i);
+                if (json) {
+                    out.printf(Locale.ROOT, "{\"rank\":%d,\"cosine\":%.6f,\"track\":\"%s\"}%n", i + 1, n.cosine(),
+                            n.track().replace("\\", "\\\\").replace("\"", "\\\""));
+                } else {
+                    out.printf(Locale.ROOT, "%3d  %.4f  %s%n", i + 1, n.cosine(), n.track());
+                }
+            }
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.mert4j.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mert4j.io.Npy;
+
+class VectorIndexTest {
+    @TempDir
+    Path tmp;
+
+    private Path build(float[][] vectors, String[] keys) throws IOException {
+        Path dir = tmp.resolve("idx");
+        try (VectorIndexWriter w = new VectorIndexWriter(dir, vectors[0].length, 3, "models/tiny", "feats",
+                HnswParams.DEFAULT)) {
+            for (int i = 0; i < keys.length; i++) {
+                w.add(keys[i], vectors[i]);
+            }
+        }
+        return dir;
+    }
+
+    @Test
+    void metadataRoundTripsAndVectorsAreStoredAsGiven() throws IOException {
+        float[][] v = {{1, 0, 0}, {0.9f, 0.1f, 0}, {0, 1, 0}, {0, 0, 1}};
+        Path dir = build(v, new String[] {"a/one", "a/two", "b/three", "four"});
+        try (VectorIndex idx = VectorIndex.open(dir)) {
+            IndexMetadata m = idx.metadata();
+            assertEquals("models/tiny", m.model());
+            assertEquals(3, m.layer());
+            assertEquals(3, m.dimension());
+            assertEquals(4, m.count());
+            assertEquals("feats", m.source());
+            assertEquals(HnswParams.DEFAULT, m.hnsw());
+            assertArrayEquals(v[1], idx.vector("a/two"));
+        }
+    }
+
+    @Test
+    void searchRanksByCosineAndSimilarToLeavesTheTrackOut() throws IOException {
+        float[][] v = {{1, 0, 0}, {0.9f, 0.1f, 0}, {0, 1, 0}, {-1, 0, 0}};
+        Path dir = build(v, new String[] {"a/one", "a/two", "b/three", "four"});
+        try (VectorIndex idx = VectorIndex.open(dir)) {
+            List<Neighbour> n = idx.search(new float[] {2, 0, 0}, 4);
+            assertEquals(List.of("a/one", "a/two", "b/three", "four"), n.stream().map(Neighbour::track).toList());
+            assertEquals(1.0, n.get(0).cosine(), 1e-6);
+            assertEquals(0.9 / Math.hypot(0.9, 0.1), n.get(1).cosine(), 1e-6);
+            assertEquals(-1.0, n.get(3).cosine(), 1e-6);
+
+            List<Neighbour> like = idx.similarTo("music/a/one.flac", 2); // found by file name stem
+            assertEquals(List.of("a/two", "b/three"), like.stream().map(Neighbour::track).toList());
+        }
+    }
+
+    @Test
+    void unknownAndAmbiguousTracksAreNamed() throws IOException {
+        float[][] v = {{1, 0}, {0, 1}, {1, 1}};
+        Path dir = build(v, new String[] {"x/song", "y/song", "z/other"});
+        try (VectorIndex idx = VectorIndex.open(dir)) {
+            assertEquals("x/song", idx.resolve("x/song"));
+            IllegalArgumentException amb = assertThrows(IllegalArgumentException.class, () -> idx.resolve("song.mp3"));
+            assertTrue(amb.getMessage().contains("x/song") && amb.getMessage().contains("y/song"), amb.getMessage());
+            IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> idx.resolve("nope"));
+            assertTrue(none.getMessage().startsWith("nope"), none.getMessage());
+        }
+    }
+
+    @Test
+    void badVectorsAreRejectedNamingTheTrack() throws IOException {
+        try (VectorIndexWriter w = new VectorIndexWriter(tmp.resolve("bad"), 2, 0, null, null, HnswParams.DEFAULT)) {
+            w.add("ok", new float[] {1, 2});
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> w.add("zero", new float[] {0, 0}))
+                    .getMessage().startsWith("zero"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> w.add("short", new float[] {1}))
+                    .getMessage().startsWith("short"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> w.add("ok", new float[] {1, 1}))
+                    .getMessage().contains("twice"));
+        }
+    }
+
+    @Test
+    void npyFolderGivesKeysAndRows() throws IOException {
+        Path feats = tmp.resolve("feats");
+        Files.createDirectories(feats.resolve("sub"));
+        Npy.writeFloats(feats.resolve("sub/song.npy"), new float[] {1, 2, 3, 4, 5, 6}, 3, 2);
+        Npy.writeFloats(feats.resolve("frames.npy"), new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 2, 2);
+        List<Path> files = NpyEmbeddings.list(feats);
+        assertEquals(2, files.size());
+        Path song = feats.resolve("sub/song.npy");
+        assertEquals("sub/song", NpyEmbeddings.key(feats, song));
+        assertArrayEquals(new float[] {5, 6}, NpyEmbeddings.row(song, 2));
+        assertTrue(assertThrows(IOException.class, () -> NpyEmbeddings.row(song, 3)).getMessage().contains("no layer 3"));
+        assertTrue(assertThrows(IOException.class, () -> NpyEmbeddings.row(feats.resolve("frames.npy"), 0))
+                .getMessage().contains("[2, 2, 2]"));
+    }
+}

@@ -1,0 +1,184 @@
+package org.mert4j.spark;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.mert4j.audio.AudioFiles;
+
+/**
+ * The catalogue job: audio files in (a manifest, folders or globs on any file system Spark reads), one
+ * Parquet row per file out ({@code path}, {@code duration_s}, layer info, embedding, {@code error}).
+ * Files already in the output are skipped, so an interrupted or extended run is simply started again.
+ * <pre>
+ * spark-submit --class org.mert4j.spark.EmbedJob mert4j-spark.jar \
+ *     --model /shared/MERT-v1-95M --out s3a://bucket/feats.parquet --layers 6,12 's3a://bucket/music/**.flac'
+ * </pre>
+ */
+public final class EmbedJob {
+    private EmbedJob() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        EmbedJobOptions o;
+        try {
+            o = EmbedJobOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("mert4j-spark: " + e.getMessage());
+            System.err.println(EmbedJobOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (o.help()) {
+            System.out.println(EmbedJobOptions.USAGE);
+            return;
+        }
+        SparkSession spark = SparkSession.builder().appName("mert4j embed").getOrCreate();
+        try {
+            Summary s = run(spark, o);
+            System.out.println(s);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** What a run did. */
+    public record Summary(long inputs, long skipped, long embedded, long failed) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d inputs: %d already in the output, %d embedded, %d failed", inputs,
+                    skipped, embedded, failed);
+        }
+    }
+
+    /** Runs the job in an existing session (the session is left open). */
+    public static Summary run(SparkSession spark, EmbedJobOptions o) throws IOException {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        List<String> paths = new ArrayList<>();
+        for (String m : o.manifests()) {
+            paths.addAll(readManifest(m, hadoop));
+        }
+        for (String in : o.inputs()) {
+            paths.addAll(expand(in, hadoop));
+        }
+        Dataset<Row> all = spark.createDataset(paths, Encoders.STRING()).toDF("path").distinct();
+        long inputs = all.count();
+
+        Dataset<Row> todo = all;
+        long skipped = 0;
+        if (outputExists(o.out(), hadoop)) {
+            Dataset<Row> done = spark.read().parquet(o.out());
+            if (o.retryErrors()) {
+                done = done.where(functions.col(EmbeddingColumns.ERROR).isNull());
+            }
+            todo = all.join(done.select("path").distinct(), all.col("path").equalTo(done.col("path")), "left_anti");
+        }
+        // materialised now: after the write below the anti-join would find nothing left to do
+        todo = todo.localCheckpoint(true);
+        long pending = todo.count();
+        skipped = inputs - pending;
+        if (pending == 0) {
+            return new Summary(inputs, skipped, 0, 0);
+        }
+        int partitions = o.partitions() > 0 ? o.partitions()
+                : (int) Math.max(1, Math.min(pending, spark.sparkContext().defaultParallelism() * 4L));
+        MertEmbedder embedder = new MertEmbedder(o.model()).layers(o.layers()).layout(o.layout()).device(o.device())
+                .torchThreads(o.torchThreads()).inputColumn("path");
+        // one file per row and few rows per partition: a slow file holds up only its own partition
+        Dataset<Row> result = embedder.transform(todo.repartition(partitions, functions.col("path")));
+        Set<String> before = partFiles(o.out(), hadoop);
+        result.write().mode(SaveMode.Append).parquet(o.out());
+
+        // count the errors in the part files this run added (earlier error rows stay as they were)
+        List<String> added = new ArrayList<>(partFiles(o.out(), hadoop));
+        added.removeAll(before);
+        long failed = added.isEmpty() ? 0 : spark.read().parquet(added.toArray(new String[0]))
+                .where(functions.col(EmbeddingColumns.ERROR).isNotNull()).count();
+        return new Summary(inputs, skipped, pending - failed, failed);
+    }
+
+    private static Set<String> partFiles(String out, Configuration hadoop) throws IOException {
+        Path p = new Path(out);
+        FileSystem fs = p.getFileSystem(hadoop);
+        Set<String> files = new HashSet<>();
+        if (fs.exists(p)) {
+            for (FileStatus f : fs.listStatus(p)) {
+                if (f.isFile() && f.getPath().getName().endsWith(".parquet")) {
+                    files.add(f.getPath().toString());
+                }
+            }
+        }
+        return files;
+    }
+
+    private static boolean outputExists(String out, Configuration hadoop) throws IOException {
+        Path p = new Path(out);
+        FileSystem fs = p.getFileSystem(hadoop);
+        return fs.exists(new Path(p, "_SUCCESS")) || (fs.exists(p) && fs.listStatus(p).length > 0);
+    }
+
+    /** Lines of a manifest (any file system), taken as given: a missing file becomes an error row. */
+    static List<String> readManifest(String manifest, Configuration hadoop) throws IOException {
+        Path p = new Path(manifest);
+        FileSystem fs = p.getFileSystem(hadoop);
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                line = line.strip();
+                if (!line.isEmpty() && !line.startsWith("#")) {
+                    out.add(line);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A file, folder or glob: a matching file is taken whatever its extension, a matching folder
+     * contributes its audio files recursively. Paths come back fully qualified ({@code file:/...},
+     * {@code hdfs://...}), sorted.
+     */
+    static List<String> expand(String input, Configuration hadoop) throws IOException {
+        Path p = new Path(input);
+        FileSystem fs = p.getFileSystem(hadoop);
+        FileStatus[] matches = fs.globStatus(p);
+        if (matches == null || matches.length == 0) {
+            throw new IOException(input + ": no such file, folder or glob match");
+        }
+        List<String> out = new ArrayList<>();
+        for (FileStatus m : matches) {
+            if (m.isDirectory()) {
+                RemoteIterator<LocatedFileStatus> it = fs.listFiles(m.getPath(), true);
+                while (it.hasNext()) {
+                    LocatedFileStatus f = it.next();
+                    if (f.isFile() && AudioFiles.isAudioFile(java.nio.file.Path.of(f.getPath().getName()))) {
+                        out.add(f.getPath().toString());
+                    }
+                }
+            } else {
+                out.add(m.getPath().toString());
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+}

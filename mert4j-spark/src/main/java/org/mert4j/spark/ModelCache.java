@@ -1,0 +1,73 @@
+package org.mert4j.spark;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.spark.SparkFiles;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+import org.bytedeco.pytorch.global.torch;
+import org.mert4j.model.MertModel;
+
+/**
+ * One loaded model per executor JVM, per model location and device: loading happens on the first task
+ * that needs it and every later task in the JVM (and every thread) shares it, since inference only reads
+ * the weights. Models live until the JVM exits.
+ */
+final class ModelCache {
+    /** A model location meaning "the folder files shipped with {@code --files} or {@code addFile} land in". */
+    static final String SPARK_FILES = "sparkfiles:";
+
+    private static final Map<String, MertModel> MODELS = new ConcurrentHashMap<>();
+    private static volatile boolean threadsSet;
+
+    private ModelCache() {
+    }
+
+    static MertModel get(String model, String device, int torchThreads) {
+        String dir = resolveModel(model);
+        String dev = resolveDevice(device);
+        return MODELS.computeIfAbsent(dir + "|" + dev, k -> {
+            setThreads(torchThreads);
+            return MertModel.load(Path.of(dir), dev);
+        });
+    }
+
+    /**
+     * {@code sparkfiles:} is the SparkFiles root; {@code sparkfiles:NAME} a folder shipped there (e.g.
+     * unpacked from {@code --archives model.zip#NAME}); anything else a folder every executor can read.
+     */
+    static String resolveModel(String model) {
+        if (model.equals(SPARK_FILES)) {
+            return SparkFiles.getRootDirectory();
+        }
+        if (model.startsWith(SPARK_FILES)) {
+            return SparkFiles.get(model.substring(SPARK_FILES.length()));
+        }
+        return model;
+    }
+
+    /** {@code gpu}: the GPU Spark's resource scheduling assigned to this task, else {@code cuda}. */
+    static String resolveDevice(String device) {
+        if (!device.equals("gpu")) {
+            return device;
+        }
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            ResourceInformation gpu = task.resourcesJMap().get("gpu");
+            if (gpu != null && gpu.addresses().length > 0) {
+                return "cuda:" + gpu.addresses()[0];
+            }
+        }
+        return "cuda";
+    }
+
+    private static synchronized void setThreads(int torchThreads) {
+        // libtorch's intra-op pool is per process: set once, before the first model runs
+        if (torchThreads > 0 && !threadsSet) {
+            torch.set_num_threads(torchThreads);
+            threadsSet = true;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.mert4j.spark;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Writes small 16-bit PCM mono WAV files for tests. */
+final class Wav {
+    private Wav() {
+    }
+
+    /** A chirp-like tone with a little noise, so that windows differ from each other. */
+    static Path write(Path file, double seconds, int sampleRate, long seed) throws IOException {
+        int n = (int) Math.round(seconds * sampleRate);
+        java.util.Random rnd = new java.util.Random(seed);
+        ByteBuffer b = ByteBuffer.allocate(44 + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + 2 * n).put("WAVE".getBytes());
+        b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(sampleRate)
+                .putInt(2 * sampleRate).putShort((short) 2).putShort((short) 16);
+        b.put("data".getBytes()).putInt(2 * n);
+        for (int i = 0; i < n; i++) {
+            double t = (double) i / sampleRate;
+            double v = 0.4 * Math.sin(2 * Math.PI * (220 + 200 * t) * t) + 0.05 * rnd.nextGaussian();
+            b.putShort((short) Math.max(-32768, Math.min(32767, Math.round(v * 32767))));
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, b.array());
+        return file;
+    }
+}
