@@ -2,7 +2,6 @@ package org.mert4j.model;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
@@ -58,7 +57,8 @@ public final class TransformerEncoder extends Module {
         List<Tensor> states = new ArrayList<>(layers.length + 1);
         for (TransformerLayer layer : layers) {
             states.add(h);
-            boolean skip = training && layerdrop > 0 && ThreadLocalRandom.current().nextDouble() < layerdrop;
+            // drawn from libtorch's generator so that a seeded run skips the same layers again
+            boolean skip = training && layerdrop > 0 && org.bytedeco.pytorch.global.torch.rand(1).item_double() < layerdrop;
             if (!skip) {
                 h = layer.forward(h);
             }

@@ -33,7 +33,8 @@ public final class WeightLoader {
         StringTensorDict params = model.named_parameters();
         Map<String, Tensor> targets = new LinkedHashMap<>();
         for (long i = 0; i < params.size(); i++) {
-            targets.put(params.get(i).key().getString(), params.get(i).value());
+            // a new Tensor holds its own reference: the dictionary item is freed with the dictionary
+            targets.put(params.get(i).key().getString(), new Tensor(params.get(i).value()));
         }
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : targets.entrySet()) {

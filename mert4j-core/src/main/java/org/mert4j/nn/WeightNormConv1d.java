@@ -30,8 +30,10 @@ public final class WeightNormConv1d extends Module {
         // fairseq/Hugging Face init of the positional conv: N(0, sqrt(4 / (k * C))), g = ||v||
         double std = Math.sqrt(4.0 / ((double) kernel * channels));
         Tensor v = torch.empty(channels, channels / groups, kernel).normal_(0, std, new GeneratorOptional());
+        // g from v before v becomes a parameter: g must be a leaf, not a function of v
+        Tensor g = torch.norm_except_dim(v, 2, normDim);
         this.weightV = new Tensor(register_parameter("weight_v", v));
-        this.weightG = new Tensor(register_parameter("weight_g", torch.norm_except_dim(v, 2, normDim)));
+        this.weightG = new Tensor(register_parameter("weight_g", g));
         this.bias = new Tensor(register_parameter("bias", torch.zeros(channels)));
     }
 

@@ -27,6 +27,60 @@ public final class Tensors {
         return t;
     }
 
+    /** A new CPU int64 tensor holding a copy of {@code data}, viewed as {@code shape}. */
+    public static Tensor fromLongs(long[] data, long... shape) {
+        long n = numel(shape);
+        if (n != data.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n
+                    + " values, got " + data.length);
+        }
+        Tensor t = torch.empty(shape, new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Long),
+                new org.bytedeco.pytorch.MemoryFormatOptional());
+        if (n > 0) {
+            try (org.bytedeco.javacpp.LongPointer p = new org.bytedeco.javacpp.LongPointer(t.data_ptr())) {
+                p.capacity(n).put(data);
+            }
+        }
+        return t;
+    }
+
+    /** A new 1-D CPU float64 tensor holding a copy of {@code data}. */
+    public static Tensor fromDoubles(double[] data) {
+        Tensor t = torch.empty(new long[] {data.length}, new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Double),
+                new org.bytedeco.pytorch.MemoryFormatOptional());
+        if (data.length > 0) {
+            try (org.bytedeco.javacpp.DoublePointer p = new org.bytedeco.javacpp.DoublePointer(t.data_ptr())) {
+                p.capacity(data.length).put(data);
+            }
+        }
+        return t;
+    }
+
+    /** The values of a tensor as doubles, in row-major order. */
+    public static double[] toDoubles(Tensor t) {
+        Tensor c = t.to(new Device("cpu"), torch.ScalarType.Double).contiguous();
+        double[] out = new double[Math.toIntExact(c.numel())];
+        if (out.length > 0) {
+            try (org.bytedeco.javacpp.DoublePointer p = new org.bytedeco.javacpp.DoublePointer(c.data_ptr())) {
+                p.capacity(out.length).get(out);
+            }
+        }
+        return out;
+    }
+
+    /** The values of an integer tensor as longs, in row-major order. */
+    public static long[] toLongs(Tensor t) {
+        Tensor c = t.to(new Device("cpu"), torch.ScalarType.Long).contiguous();
+        long n = c.numel();
+        long[] out = new long[Math.toIntExact(n)];
+        if (n > 0) {
+            try (org.bytedeco.javacpp.LongPointer p = new org.bytedeco.javacpp.LongPointer(c.data_ptr())) {
+                p.capacity(n).get(out);
+            }
+        }
+        return out;
+    }
+
     /** The values of a float tensor (any device, any layout) in row-major order. */
     public static float[] toFloats(Tensor t) {
         Tensor c = t.to(new Device("cpu"), torch.ScalarType.Float).contiguous();

@@ -1,0 +1,93 @@
+package org.mert4j.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mert plot}: training curves of a run as a PNG. */
+@Command(name = "plot", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Draws the curves of RUN_DIR/metrics.jsonl to a PNG: loss and its parts (log scale), masked"
+            + " accuracy per codebook, validation loss, gradient norm and learning rate."},
+        footer = {"", "Examples:", "  mert plot runs/tiny                 # writes runs/tiny/curves.png",
+            "  mert plot runs/tiny --out tiny.png"})
+public final class PlotCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "Run folder of `mert pretrain`.")
+    private Path run;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "PNG", description = "Image to write (default RUN_DIR/curves.png).")
+    private Path out;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
+    private boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        Path metrics = run.resolve("metrics.jsonl");
+        if (!Files.isRegularFile(metrics)) {
+            throw new UsageException(metrics + " does not exist: is " + run + " a pretraining run folder?");
+        }
+        List<JsonNode> train = new ArrayList<>();
+        List<JsonNode> valid = new ArrayList<>();
+        for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode n;
+            try {
+                n = JSON.readTree(line);
+            } catch (java.io.IOException e) {
+                continue; // a line cut by a kill
+            }
+            (n.has("valid_loss") ? valid : train).add(n);
+        }
+        if (train.isEmpty()) {
+            throw new UsageException(metrics + " has no training steps yet");
+        }
+        double[] steps = column(train, "step");
+        LineChart loss = new LineChart("loss", "step", true)
+                .line("total", steps, column(train, "loss"))
+                .line("acoustic", steps, column(train, "acoustic"))
+                .line("cqt", steps, column(train, "cqt"))
+                .line("feature penalty", steps, column(train, "penalty"));
+        if (!valid.isEmpty()) {
+            loss.points("validation", column(valid, "step"), column(valid, "valid_loss"));
+        }
+        LineChart acc = new LineChart("masked accuracy", "step", false);
+        int k = train.get(0).path("accuracy").size();
+        for (int c = 0; c < k; c++) {
+            acc.line("codebook " + c, steps, element(train, "accuracy", c));
+        }
+        LineChart grad = new LineChart("gradient norm (before clipping)", "step", true)
+                .line("|g|", steps, column(train, "grad_norm"));
+        LineChart lr = new LineChart("learning rate", "step", false).line("lr", steps, column(train, "lr"));
+        Path target = out != null ? out : run.resolve("curves.png");
+        LineChart.writePng(target, List.of(loss, acc, grad, lr), 2);
+        spec.commandLine().getErr().println("mert plot: " + train.size() + " steps -> " + target);
+        return ExitCode.OK;
+    }
+
+    private static double[] column(List<JsonNode> rows, String key) {
+        return rows.stream().mapToDouble(n -> n.path(key).asDouble(Double.NaN)).toArray();
+    }
+
+    private static double[] element(List<JsonNode> rows, String key, int i) {
+        return rows.stream().mapToDouble(n -> n.path(key).path(i).asDouble(Double.NaN)).toArray();
+    }
+}
