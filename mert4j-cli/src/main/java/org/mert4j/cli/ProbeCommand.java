@@ -1,0 +1,182 @@
+package org.mert4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.mert4j.io.AtomicFiles;
+import org.mert4j.model.MertConfig;
+import org.mert4j.model.MertModel;
+import org.mert4j.probe.FeatureExtractor;
+import org.mert4j.probe.MertFeatures;
+import org.mert4j.probe.ProbeResult;
+import org.mert4j.probe.ProbeRunner;
+import org.mert4j.probe.ProbeSettings;
+import org.mert4j.probe.SignalFeatures;
+import org.mert4j.probe.Task;
+import org.mert4j.probe.TaskFormatException;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mert probe}: MARBLE-style probes of a model on a task, with MFCC and random-init baselines. */
+@Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Trains probes on frozen features of a task (MARBLE protocol) and reports the test metric.",
+            "Features are cached per model fingerprint, task and window under --cache and reused.",
+            "Every report carries baselines: MFCC mean/std (78 dims) and, for a MERT model, a randomly",
+            "initialised MERT of the same shape."},
+        footer = {"", "Examples:", "  mert tasks make notes-pitch --out tasks/notes-pitch",
+            "  mert probe --task tasks/notes-pitch/task.yaml --model examples/tiny-mert --layers sweep",
+            "  mert probe --task my-gtzan.yaml --model MERT-v1-95M --probe linear --lr 1e-2,1e-3,1e-4",
+            "", "Exit status: 0 ok, 1 a clip could not be read, 2 bad command line or task file."})
+public final class ProbeCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--task", required = true, paramLabel = "FILE", description = "task file (YAML or JSON)")
+    private Path taskFile;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Hugging Face MERT folder, preset:NAME (random init), mfcc or cqt")
+    private String model;
+
+    @Option(names = "--layers", defaultValue = "all",
+            description = "all (softmax-weighted layers 1..L), sweep (each layer, then all) or an index")
+    private String layers;
+
+    @Option(names = "--probe", defaultValue = "mlp", description = "mlp (Linear-ReLU-Dropout-Linear) or linear")
+    private String probe;
+
+    @Option(names = "--lr", split = ",", paramLabel = "LR", description = "learning-rate grid (default 1e-2,1e-3)")
+    private List<Double> lrs;
+
+    @Option(names = "--epochs", defaultValue = "100", description = "at most this many epochs")
+    private int epochs;
+
+    @Option(names = "--no-baselines", description = "skip the MFCC and random-init baselines")
+    private boolean noBaselines;
+
+    @Option(names = "--cache", defaultValue = "probe-cache", paramLabel = "DIR", description = "feature cache")
+    private Path cache;
+
+    @Option(names = "--out", defaultValue = "probe-results", paramLabel = "DIR",
+            description = "where results.json and layers.png go")
+    private Path out;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] for feature extraction")
+    private String device;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter o = spec.commandLine().getOut();
+        if (!probe.equals("mlp") && !probe.equals("linear")) {
+            throw new UsageException("--probe must be mlp or linear, got '" + probe + "'");
+        }
+        Task task;
+        try {
+            task = Task.load(taskFile);
+        } catch (TaskFormatException e) {
+            throw new UsageException(e.getMessage());
+        }
+        ProbeSettings settings = ProbeSettings.marble().withMaxEpochs(epochs).withHidden(probe.equals("mlp") ? 512 : 0);
+        if (lrs != null && !lrs.isEmpty()) {
+            settings = settings.withLearningRates(lrs);
+        }
+        List<FeatureExtractor> extractors = new ArrayList<>();
+        extractors.add(open(model, err));
+        if (!noBaselines) {
+            if (extractors.get(0) instanceof MertFeatures m && !model.startsWith("preset:")) {
+                extractors.add(new MertFeatures(MertModel.random(m.model().config(), 0, device),
+                        "random-init", "random-" + MertFeatures.fingerprint(Path.of(model))));
+            }
+            if (!model.equals("mfcc")) {
+                extractors.add(new SignalFeatures(SignalFeatures.Kind.MFCC));
+            }
+        }
+        List<ProbeResult> all = new ArrayList<>();
+        Map<String, Double> extractSeconds = new LinkedHashMap<>();
+        for (FeatureExtractor f : extractors) {
+            try (f) {
+                ProgressBar bar = new ProgressBar(err, task.examples().size(), ProgressBar.interactive());
+                long t0 = System.nanoTime();
+                String spec = f == extractors.get(0) ? layers : "all";
+                List<ProbeResult> r;
+                try {
+                    r = ProbeRunner.run(task, f, cache, spec, settings,
+                            n -> bar.update(n, 0, f.name(), n == task.examples().size()));
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                } finally {
+                    bar.clear();
+                }
+                extractSeconds.put(f.name(), (System.nanoTime() - t0) / 1e9);
+                all.addAll(r);
+            }
+        }
+        o.printf(Locale.ROOT, "task %s (%s, %d clips, metric %s)%n", task.name(), task.type().id(),
+                task.examples().size(), task.metric());
+        o.printf(Locale.ROOT, "%-16s %-7s %-7s %8s %8s %8s %7s%n", "features", "layers", "probe", "lr", "valid",
+                "test", "epochs");
+        for (ProbeResult r : all) {
+            o.printf(Locale.ROOT, "%-16s %-7s %-7s %8.0e %8.4f %8.4f %7d%n", r.features(), r.layers(), r.probe(),
+                    r.learningRate(), r.valid(), r.test(), r.epochs());
+        }
+        java.nio.file.Files.createDirectories(out);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("task", task.name());
+        json.put("type", task.type().id());
+        json.put("metric", task.metric());
+        json.put("clips", task.examples().size());
+        json.put("model", model);
+        json.put("seconds", extractSeconds);
+        json.put("results", all);
+        byte[] bytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
+        AtomicFiles.write(out.resolve("results.json"), s -> s.write(bytes));
+        plot(task, all, extractors.get(0).name());
+        o.println("wrote " + out.resolve("results.json") + " and " + out.resolve("layers.png"));
+        return ExitCode.OK;
+    }
+
+    private FeatureExtractor open(String text, PrintWriter err) {
+        if (text.equals("mfcc")) {
+            return new SignalFeatures(SignalFeatures.Kind.MFCC);
+        }
+        if (text.equals("cqt")) {
+            return new SignalFeatures(SignalFeatures.Kind.CQT);
+        }
+        ModelSource src = ModelSource.parse(text);
+        MertModel m = src.open(device, err);
+        String fp = src.isPreset() ? "preset-" + src.preset() + "-0" : MertFeatures.fingerprint(src.dir());
+        return new MertFeatures(m, src.displayName(), fp);
+    }
+
+    /** Metric per layer for the model, baselines as flat lines: the paper's layer plot. */
+    private void plot(Task task, List<ProbeResult> all, String main) throws java.io.IOException {
+        List<ProbeResult> perLayer = all.stream().filter(r -> r.features().equals(main) && !r.layers().equals("all"))
+                .toList();
+        LineChart chart = new LineChart(task.name() + ": test " + task.metric() + " per layer", "layer", false);
+        double maxLayer = Math.max(1, perLayer.size() - 1);
+        if (!perLayer.isEmpty()) {
+            chart.line(main, perLayer.stream().mapToDouble(r -> Double.parseDouble(r.layers())).toArray(),
+                    perLayer.stream().mapToDouble(ProbeResult::test).toArray());
+        }
+        for (ProbeResult r : all) {
+            if (r.layers().equals("all")) {
+                String label = r.features() + (r.features().equals(main) ? " (weighted)" : "");
+                chart.line(label, new double[] {0, maxLayer}, new double[] {r.test(), r.test()});
+            }
+        }
+        LineChart.writePng(out.resolve("layers.png"), List.of(chart), 1);
+    }
+}
