@@ -61,7 +61,7 @@ public final class LabelThroughputBenchmark {
             }
             double compute = (System.nanoTime() - t1) / 1e9;
             double audioSeconds = (double) clips * seconds;
-            System.out.printf(Locale.ROOT, "hubert-kmeans labels: %.1f s of audio in %.2f s: %.0f h of audio per hour"
+            System.out.printf(Locale.ROOT, "hubert-kmeans labels: %.1f s of audio in %.2f s: %.3g h of audio per hour"
                     + " of compute%n", audioSeconds, compute, audioSeconds / compute);
 
             // the k-means assignment alone, on frames of the model's width
@@ -77,7 +77,7 @@ public final class LabelThroughputBenchmark {
                 km.predict(x);
                 double p = (System.nanoTime() - t2) / 1e9;
                 System.out.printf(Locale.ROOT, "k-means assignment alone (k %d, D %d): %.3f s for %.0f s of frames:"
-                        + " %.0f h of audio per hour%n", k, config.hiddenSize(), p, audioSeconds, audioSeconds / p);
+                        + " %.3g h of audio per hour%n", k, config.hiddenSize(), p, audioSeconds, audioSeconds / p);
             }
         }
     }
