@@ -206,10 +206,10 @@ public final class LabelsCommand implements Callable<Integer> {
         double compute = computeNanos / 1e9;
         double wall = summary.elapsedSeconds();
         err.printf(Locale.ROOT, "mert labels: %d rows labelled, %d failed, %d done before; %.1f s of audio in %s"
-                + " (%.0f h of audio per hour)%n", summary.okCount(), summary.failedCount(), start,
+                + " (%.3g h of audio per hour)%n", summary.okCount(), summary.failedCount(), start,
                 summary.audioSeconds(), Summary.clock(wall), wall > 0 ? summary.audioSeconds() / wall : 0.0);
         if (compute > 0) {
-            err.printf(Locale.ROOT, "mert labels: teacher alone: %.1f s of compute, %.0f h of audio per hour"
+            err.printf(Locale.ROOT, "mert labels: teacher alone: %.1f s of compute, %.3g h of audio per hour"
                     + " (decoding and resampling excluded)%n", compute, summary.audioSeconds() / compute);
         }
         return summary.failedCount();
