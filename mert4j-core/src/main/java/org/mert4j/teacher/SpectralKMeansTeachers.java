@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * The signal-feature k-means teachers of MERT-v0 / HuBERT iteration 1:
@@ -15,56 +13,36 @@ import java.util.function.Supplier;
  *   <li>{@value #LOGMEL_CHROMA}: k-means on log-mel (k 300) and on chroma (k 200), one product label
  *       mel * 200 + chroma (60,000 classes).</li>
  * </ul>
- * The feature functions come from the signal-processing package; they are plugged in by name with
- * {@link #registerFeatures} ({@value #MFCC_FEATURES}, {@value #LOGMEL_FEATURES}, {@value #CHROMA_FEATURES}).
- * A teacher whose features are not registered refuses to start and says which are missing.
+ * The features are {@link SpectralFeatures} over the signal-processing package.
  */
 public final class SpectralKMeansTeachers {
     public static final String MFCC = "mfcc-kmeans";
     public static final String LOGMEL_CHROMA = "logmel-chroma-kmeans";
-    public static final String MFCC_FEATURES = "mfcc";
-    public static final String LOGMEL_FEATURES = "logmel";
-    public static final String CHROMA_FEATURES = "chroma";
-
-    private static final Map<String, Supplier<TeacherFeatures>> FEATURES = new ConcurrentHashMap<>();
 
     private SpectralKMeansTeachers() {}
 
-    /** Plugs in the feature function {@code name}; its {@link TeacherFeatures#name} should be {@code name}. */
-    public static void registerFeatures(String name, Supplier<TeacherFeatures> features) {
-        FEATURES.put(name, features);
-    }
-
     public static TeacherFactory mfcc() {
-        return new Factory(MFCC, new String[] {MFCC_FEATURES}, new int[] {500},
+        return new Factory(MFCC, rate -> List.of(SpectralFeatures.mfcc()), new int[] {500},
                 "k-means on 39-dim Kaldi MFCC at 16 kHz (100 Hz, nearest-frame aligned); default k 500");
     }
 
     public static TeacherFactory logMelChroma() {
-        return new Factory(LOGMEL_CHROMA, new String[] {LOGMEL_FEATURES, CHROMA_FEATURES}, new int[] {300, 200},
+        return new Factory(LOGMEL_CHROMA, rate -> List.of(SpectralFeatures.logMel(rate), SpectralFeatures.chroma(rate)),
+                new int[] {300, 200},
                 "k-means on log-mel (k 300) and chroma (k 200), product label mel*200+chroma (60,000 classes)");
     }
 
-    private record Factory(String name, String[] featureNames, int[] defaultKs, String description)
+    /** Builds a teacher's feature functions for the manifest's sample rate. */
+    private interface FeatureSet {
+        List<TeacherFeatures> at(int sampleRate);
+    }
+
+    private record Factory(String name, FeatureSet featureSet, int[] defaultKs, String description)
             implements TeacherFactory {
 
         @Override
         public LabelTeacher create(TeacherSettings s, Manifest manifest) {
-            List<String> absent = new ArrayList<>();
-            for (String f : featureNames) {
-                if (!FEATURES.containsKey(f)) {
-                    absent.add(f);
-                }
-            }
-            if (!absent.isEmpty()) {
-                throw new IllegalArgumentException("teacher " + name + " needs the " + String.join(" and ", absent)
-                        + " feature function(s), which this build does not provide yet; teachers available now: "
-                        + HubertKMeansTeacher.NAME);
-            }
-            List<TeacherFeatures> features = new ArrayList<>();
-            for (String f : featureNames) {
-                features.add(FEATURES.get(f).get());
-            }
+            List<TeacherFeatures> features = new ArrayList<>(featureSet.at(manifest.sampleRate()));
             int[] ks = defaultKs.clone();
             if (s.k() > 0) {
                 if (ks.length != 1) {

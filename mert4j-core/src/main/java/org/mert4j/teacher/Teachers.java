@@ -18,6 +18,8 @@ public final class Teachers {
         register(HubertKMeansTeacher.NAME, new HubertKMeansTeacher());
         register(SpectralKMeansTeachers.MFCC, SpectralKMeansTeachers.mfcc());
         register(SpectralKMeansTeachers.LOGMEL_CHROMA, SpectralKMeansTeachers.logMelChroma());
+        register(CodecTeachers.ENCODEC, CodecTeachers.factory(CodecTeachers.ENCODEC));
+        register(CodecTeachers.RVQ, CodecTeachers.factory(CodecTeachers.RVQ));
     }
 
     private Teachers() {}
