@@ -1,21 +1,17 @@
 #!/usr/bin/env python3
-"""The example input the README's first command embeds: a few seconds of synthetic music and a
-tiny MERT-shaped model (random weights, the `tiny` preset's shape) in Hugging Face layout.
+"""The example audio the README's first command embeds: a few seconds of synthetic music.
+(The example model, examples/tiny-mert, is pretrained by mert4j itself: tools/pretrain-example.sh.)
 
     python3 tools/reference/make_examples.py
 
-Writes examples/audio/{chords-24k.flac, arpeggio-44k-stereo.mp3} and examples/tiny-mert/.
-Deterministic for its seeds. Needs numpy, soundfile, torch, transformers, safetensors and the ffmpeg CLI.
+Writes examples/audio/{chords-24k.flac, arpeggio-44k-stereo.mp3}.
+Deterministic for its seeds. Needs numpy, soundfile and the ffmpeg CLI.
 """
-import json
 import os
 import subprocess
 
 import numpy as np
 import soundfile as sf
-import torch
-from safetensors.torch import save_file
-from transformers import HubertConfig, HubertModel
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 EX = os.path.join(ROOT, "examples")
@@ -63,32 +59,7 @@ def main():
                     "-bitexact", os.path.join(EX, "audio", "arpeggio-44k-stereo.mp3")], check=True)
     os.remove(wav)
 
-    torch.manual_seed(0)
-    cfg = HubertConfig(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=128,
-                       conv_dim=[32] * 7, num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=4,
-                       feat_proj_layer_norm=True, feat_extract_norm="group", do_stable_layer_norm=False,
-                       mask_time_prob=0.05)
-    model = HubertModel(cfg).eval()
-    d = os.path.join(EX, "tiny-mert")
-    os.makedirs(d, exist_ok=True)
-    conf = cfg.to_dict()
-    conf.update(model_type="mert_model", architectures=["MERTModel"], sample_rate=24000, attention_relax=-1.0,
-                deepnorm=False, feature_extractor_cqt=False, feature_extractor_cqt_bins=336)
-    for k in ["transformers_version", "_name_or_path", "dtype", "torch_dtype", "id2label", "label2id",
-              "output_attentions", "output_hidden_states", "return_dict", "chunk_size_feed_forward",
-              "is_encoder_decoder", "problem_type", "tie_word_embeddings", "use_return_dict"]:
-        conf.pop(k, None)
-    with open(os.path.join(d, "config.json"), "w") as f:
-        json.dump(conf, f, indent=2, sort_keys=True)
-    with open(os.path.join(d, "preprocessor_config.json"), "w") as f:
-        json.dump(dict(feature_extractor_type="Wav2Vec2FeatureExtractor", feature_size=1, padding_side="right",
-                       padding_value=0.0, return_attention_mask=True, do_normalize=False, sampling_rate=24000),
-                  f, indent=2, sort_keys=True)
-    state = {k.replace("parametrizations.weight.original0", "weight_g")
-              .replace("parametrizations.weight.original1", "weight_v"): v.contiguous()
-             for k, v in model.state_dict().items()}
-    save_file(state, os.path.join(d, "model.safetensors"), metadata={"format": "pt"})
-    print("examples written:", sorted(os.listdir(os.path.join(EX, "audio"))), sum(p.numel() for p in model.parameters()))
+    print("examples written:", sorted(os.listdir(os.path.join(EX, "audio"))))
 
 
 if __name__ == "__main__":
