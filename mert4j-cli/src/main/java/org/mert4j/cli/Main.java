@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 /** {@code mert}: the command line of mert4j. */
 @Command(name = "mert", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpAutoWidth = true,
         subcommands = {EmbedCommand.class, InfoCommand.class, FeaturesCommand.class, ManifestCommand.class,
-            LabelsCommand.class, PretrainCommand.class, ExportCommand.class, PlotCommand.class,
+            LabelsCommand.class, PretrainCommand.class, ExportCommand.class, PlotCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         description = {"MERT music features on the JVM (Hugging Face MERT checkpoints on libtorch)."},
         footer = {
