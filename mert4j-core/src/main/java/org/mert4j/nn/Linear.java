@@ -38,10 +38,12 @@ public final class Linear extends Module {
             return;
         }
         T_TensorTensorDoubleLong_T q = torch.fbgemm_linear_quantize_weight(weight.detach().contiguous());
-        Tensor quantized = q.get0();
+        // get0()/get1() point into the tuple, which is freed with it: take owning copies of the handles
+        Tensor quantized = new Tensor(q.get0());
+        Tensor colOffsets = new Tensor(q.get1());
         Tensor packed = torch.fbgemm_pack_quantized_matrix(quantized);
-        Tensor b = bias != null ? bias.detach() : torch.zeros(outFeatures);
-        int8 = new Int8Weight(quantized.retainReference(), packed.retainReference(), q.get1().retainReference(),
+        Tensor b = bias != null ? bias.detach().contiguous() : torch.zeros(outFeatures);
+        int8 = new Int8Weight(quantized.retainReference(), packed.retainReference(), colOffsets.retainReference(),
                 new Scalar(q.get2()).retainReference(), new Scalar(q.get3()).retainReference(), b.retainReference());
     }
 
