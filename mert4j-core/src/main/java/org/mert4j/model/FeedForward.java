@@ -22,6 +22,12 @@ public final class FeedForward extends Module {
         this.hiddenDropout = c.hiddenDropout();
     }
 
+    /** Int8 weights for CPU inference (see {@link Linear#quantizeDynamicInt8()}). */
+    void quantizeDynamicInt8() {
+        intermediate.quantizeDynamicInt8();
+        output.quantizeDynamicInt8();
+    }
+
     /** [B, T, H] -> [B, T, H] */
     public Tensor forward(Tensor x) {
         Tensor h = Dropout.apply(act.apply(intermediate.forward(x)), activationDropout, is_training());

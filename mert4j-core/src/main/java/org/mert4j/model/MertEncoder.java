@@ -65,6 +65,15 @@ public final class MertEncoder extends Module {
         return encoder.forward(featureProjection.forward(features));
     }
 
+    /**
+     * Quantises the transformer's Linear layers to int8 for CPU inference (dynamic quantisation: int8
+     * weights, activations quantised per call); the conv front and positional conv stay fp32. Irreversible
+     * for inference; training mode still uses the fp32 weights.
+     */
+    public void quantizeDynamicInt8() {
+        encoder.quantizeDynamicInt8();
+    }
+
     /** Total number of parameters (what {@code mert info} reports). */
     public long parameterCount() {
         long n = 0;

@@ -37,6 +37,14 @@ public final class SelfAttention extends Module {
         this.dropout = c.attentionDropout();
     }
 
+    /** Int8 weights for CPU inference (see {@link Linear#quantizeDynamicInt8()}). */
+    void quantizeDynamicInt8() {
+        q.quantizeDynamicInt8();
+        k.quantizeDynamicInt8();
+        v.quantizeDynamicInt8();
+        out.quantizeDynamicInt8();
+    }
+
     /** [B, T, H] -> [B, T, H] */
     public Tensor forward(Tensor x) {
         long b = x.size(0);

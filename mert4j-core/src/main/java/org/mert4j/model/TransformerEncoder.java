@@ -46,6 +46,13 @@ public final class TransformerEncoder extends Module {
         return layers.length;
     }
 
+    /** Int8 weights for every transformer layer's Linears (CPU inference). */
+    void quantizeDynamicInt8() {
+        for (TransformerLayer layer : layers) {
+            layer.quantizeDynamicInt8();
+        }
+    }
+
     /** [B, T, H] projected features -> L+1 hidden states, each [B, T, H]. */
     public List<Tensor> forward(Tensor x) {
         boolean training = is_training();

@@ -30,6 +30,12 @@ public final class TransformerLayer extends Module {
         this.hiddenDropout = c.hiddenDropout();
     }
 
+    /** Int8 weights for the attention and feed-forward Linears (CPU inference). */
+    void quantizeDynamicInt8() {
+        attention.quantizeDynamicInt8();
+        feedForward.quantizeDynamicInt8();
+    }
+
     /** [B, T, H] -> [B, T, H] */
     public Tensor forward(Tensor x) {
         boolean training = is_training();

@@ -1,0 +1,35 @@
+package org.mert4j.cli.bench;
+
+import org.mert4j.model.MertConfig;
+
+/**
+ * Floating-point operations (multiply and add counted separately) of one encoder forward pass: the
+ * convolutions, projections and attention products that dominate; norms and activations are left out.
+ * Dividing by a measured time gives the GFLOP/s achieved, to compare with the machine's matmul peak.
+ */
+public final class Flops {
+    private Flops() {}
+
+    /** Forward FLOPs of the encoder on {@code batch} clips of {@code samples} samples each. */
+    public static double encoderForward(MertConfig c, long samples, int batch) {
+        double flops = 0;
+        long len = samples;
+        int in = 1;
+        for (int i = 0; i < c.convDim().length; i++) {
+            len = (len - c.convKernel()[i]) / c.convStride()[i] + 1;
+            if (len <= 0) {
+                return 0;
+            }
+            flops += 2.0 * in * c.convDim()[i] * c.convKernel()[i] * len;
+            in = c.convDim()[i];
+        }
+        long t = len;
+        int h = c.hiddenSize();
+        flops += 2.0 * in * h * t; // feature projection
+        flops += 2.0 * h * ((double) h / c.numConvPosEmbeddingGroups()) * c.numConvPosEmbeddings() * t;
+        double perLayer = 2.0 * t * (4.0 * h * h + 2.0 * h * c.intermediateSize()) // q, k, v, out, feed-forward
+                + 2.0 * 2.0 * t * t * h; // Q K^T and P V
+        flops += perLayer * c.numHiddenLayers();
+        return flops * batch;
+    }
+}
