@@ -330,6 +330,8 @@ public final class Trainer implements AutoCloseable {
         line.put("step_seconds", m.stepSeconds());
         line.put("audio_hours_per_hour", m.audioHoursPerHour());
         line.put("skipped_steps", m.skippedSteps());
+        // time the update loop waited for the background batch builders so far: ~0 when loading keeps up
+        line.put("data_wait_seconds", train.waitSeconds());
         line.put("skipped", m.skipped());
         appendLine(line);
     }
