@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
+import org.mert4j.optim.AdamW;
 import org.mert4j.io.AtomicFiles;
 import org.mert4j.io.CheckpointException;
 import org.mert4j.io.SafetensorsReader;

@@ -19,6 +19,8 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.mert4j.optim.AdamW;
+import org.mert4j.optim.LrSchedule;
 import org.mert4j.io.AtomicFiles;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.PreprocessorConfig;

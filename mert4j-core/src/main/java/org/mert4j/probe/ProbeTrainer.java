@@ -13,7 +13,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.mert4j.pretrain.AdamW;
+import org.mert4j.optim.AdamW;
 import org.mert4j.tensor.FloatArray;
 import org.mert4j.tensor.Tensors;
 

@@ -1,4 +1,4 @@
-package org.mert4j.pretrain;
+package org.mert4j.optim;
 
 /** Linear warm-up from 0 to the peak rate, then linear decay to 0 at {@code totalSteps} (fairseq's polynomial decay, power 1). */
 public record LrSchedule(double peak, int warmupSteps, int totalSteps) {

@@ -1,4 +1,4 @@
-package org.mert4j.pretrain;
+package org.mert4j.optim;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
