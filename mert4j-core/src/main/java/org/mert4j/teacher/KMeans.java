@@ -410,7 +410,7 @@ public final class KMeans implements AutoCloseable {
     }
 
     /** {@code count} distinct values of [0, bound), by a partial Fisher-Yates shuffle. */
-    private static int[] distinctRandomInts(Random rnd, int bound, int count) {
+    static int[] distinctRandomInts(Random rnd, int bound, int count) {
         int[] all = new int[bound];
         for (int i = 0; i < bound; i++) {
             all[i] = i;

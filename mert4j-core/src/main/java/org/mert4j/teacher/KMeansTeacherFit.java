@@ -114,18 +114,9 @@ public final class KMeansTeacherFit {
         return out;
     }
 
+    /** {@code count} distinct frame indices of [0, bound), in increasing order. */
     private static int[] sample(Random rnd, int bound, int count) {
-        int[] all = new int[bound];
-        for (int i = 0; i < bound; i++) {
-            all[i] = i;
-        }
-        for (int i = 0; i < count; i++) {
-            int j = i + rnd.nextInt(bound - i);
-            int t = all[i];
-            all[i] = all[j];
-            all[j] = t;
-        }
-        int[] out = java.util.Arrays.copyOf(all, count);
+        int[] out = KMeans.distinctRandomInts(rnd, bound, count);
         java.util.Arrays.sort(out);
         return out;
     }
