@@ -37,6 +37,7 @@ import org.mert4j.pretrain.GradientSync;
 import org.mert4j.pretrain.PretrainConfig;
 import org.mert4j.pretrain.StepMetrics;
 import org.mert4j.pretrain.Trainer;
+import org.mert4j.tensor.CpuThreads;
 import org.mert4j.tensor.FloatArray;
 import org.mert4j.tensor.Tensors;
 
@@ -109,6 +110,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads. Default: the number of processors.")
     private Integer threads;
+
+    @Option(names = "--blas-threads", paramLabel = "N", description = "OpenBLAS threads, overriding mert4j's policy"
+            + " (1 for inference, --threads for training; see CpuThreads). For before/after comparisons.")
+    private Integer blasThreads;
 
     @Option(names = "--warmup", defaultValue = "1", paramLabel = "N", description = "Untimed runs first. Default: ${DEFAULT-VALUE}.")
     private int warmup;
@@ -194,6 +199,11 @@ public final class BenchCommand implements Callable<Integer> {
         ModelSource source = ModelSource.parse(model);
         boolean needModel = chosen.contains("embed") || chosen.contains("decode");
         try (MertModel mert = needModel ? source.open(device, err) : null) {
+            if (blasThreads != null) {
+                CpuThreads.setBlasThreads(blasThreads);
+            }
+            root.put("blas_threads", CpuThreads.blasThreads());
+            root.put("onednn_linear", org.mert4j.nn.OneDnnLinear.available());
             int sr = mert != null ? mert.sampleRate() : 24_000;
             float[] samples = null;
             if (chosen.contains("decode")) {
@@ -217,6 +227,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         if (chosen.contains("train")) {
+            CpuThreads.forTraining(nThreads);
+            if (blasThreads != null) {
+                CpuThreads.setBlasThreads(blasThreads);
+            }
             results.add(benchTrain(err));
         }
         ObjectNode mem = root.putObject("memory");

@@ -21,6 +21,8 @@ import org.mert4j.pretrain.Trainer;
 import org.mert4j.teacher.LabelSet;
 import org.mert4j.teacher.Manifest;
 
+import org.mert4j.tensor.CpuThreads;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -116,7 +118,7 @@ public final class PretrainCommand implements Callable<Integer> {
         int world = env == null ? 1 : env.worldSize();
         int rank = env == null ? 0 : env.rank();
         int cores = Runtime.getRuntime().availableProcessors();
-        org.bytedeco.pytorch.global.torch.set_num_threads(threads != null ? threads
+        CpuThreads.forTraining(threads != null ? threads
                 : config.run().threads() > 0 ? config.run().threads() : Math.max(1, cores / world));
         if (rank == 0) {
             Files.createDirectories(out);

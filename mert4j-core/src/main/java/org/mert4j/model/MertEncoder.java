@@ -66,11 +66,13 @@ public final class MertEncoder extends Module {
     }
 
     /**
-     * Quantises the transformer's Linear layers to int8 for CPU inference (dynamic quantisation: int8
-     * weights, activations quantised per call); the conv front and positional conv stay fp32. Irreversible
-     * for inference; training mode still uses the fp32 weights.
+     * Int8 for CPU inference (dynamic quantisation: int8 weights, activations quantised per call): the
+     * transformer's Linear layers and the conv front after its first layer; the first conv layer, the
+     * feature projection and the positional conv stay fp32. Irreversible for inference (later weight
+     * changes are not seen); training mode still uses the fp32 weights.
      */
     public void quantizeDynamicInt8() {
+        featureExtractor.quantizeDynamicInt8();
         encoder.quantizeDynamicInt8();
     }
 

@@ -10,6 +10,7 @@ import org.mert4j.audio.Resampler;
 import org.mert4j.audio.Waveform;
 import org.mert4j.io.CheckpointFiles;
 import org.mert4j.io.StateDict;
+import org.mert4j.tensor.CpuThreads;
 import org.mert4j.tensor.Devices;
 import org.mert4j.tensor.FloatArray;
 
@@ -21,7 +22,9 @@ import org.mert4j.tensor.FloatArray;
  *     FloatArray frames = mert.hiddenStates(mono, 44100);            // [L+1, T, H]
  * }
  * }</pre>
- * Concurrent calls from several threads are safe: inference only reads the weights.
+ * Concurrent calls from several threads are safe: inference only reads the weights. Creating a CPU
+ * model sets OpenBLAS to one thread for the whole process ({@link CpuThreads}); libtorch's own
+ * thread count ({@code torch.set_num_threads}) stays the caller's choice.
  */
 public final class MertModel implements AutoCloseable {
     private final MertConfig config;
@@ -37,6 +40,9 @@ public final class MertModel implements AutoCloseable {
         this.device = device;
         encoder.eval();
         encoder.to(device, false);
+        if (!device.is_cuda()) {
+            CpuThreads.singleThreadedBlas(); // process-wide: see CpuThreads for why inference wants it
+        }
         this.embedder = new Embedder(encoder, device, preprocessor.doNormalize());
     }
 

@@ -1,12 +1,15 @@
 package org.mert4j.nn;
 
 import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.T_TensorTensorDoubleLong_T;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /** y = x W^T + b. Parameters {@code weight} [out, in] and {@code bias} [out], as in PyTorch. */
 public final class Linear extends Module {
@@ -15,6 +18,10 @@ public final class Linear extends Module {
     public final Tensor weight;
     public final Tensor bias;
     private Int8Weight int8;
+    private OneDnnWeight oneDnn;
+
+    /** The weight in oneDNN's layout, and the weight's version counter when it was packed. */
+    private record OneDnnWeight(Tensor packed, long version) {}
 
     /** FBGEMM's packed int8 copy of the weight: per-tensor scale and zero point, column offsets. */
     private record Int8Weight(Tensor quantized, Tensor packed, Tensor colOffsets, Scalar scale, Scalar zeroPoint,
@@ -53,10 +60,33 @@ public final class Linear extends Module {
 
     /** [..., in] -> [..., out] */
     public Tensor forward(Tensor x) {
-        if (int8 != null && !is_training() && !x.is_cuda()) {
-            return torch.fbgemm_linear_int8_weight_fp32_activation(x, int8.quantized, int8.packed, int8.colOffsets,
-                    int8.scale, int8.zeroPoint, int8.bias);
+        if (!is_training() && !x.is_cuda() && !GradMode.is_enabled()) {
+            if (int8 != null) {
+                return torch.fbgemm_linear_int8_weight_fp32_activation(x, int8.quantized, int8.packed, int8.colOffsets,
+                        int8.scale, int8.zeroPoint, int8.bias);
+            }
+            if (OneDnnLinear.available() && x.scalar_type().intern() == ScalarType.Float
+                    && weight.scalar_type().intern() == ScalarType.Float && !weight.is_cuda()) {
+                return OneDnnLinear.apply(x, oneDnnWeight(x), bias);
+            }
         }
         return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
+    }
+
+    /**
+     * Packs the weight on first use and again after it changed in place (loading, an optimizer step):
+     * libtorch bumps a tensor's version counter on every in-place write.
+     */
+    private synchronized Tensor oneDnnWeight(Tensor x) {
+        long version = weight.is_inference() ? 0 : weight._version(); // inference tensors keep no counter
+        if (oneDnn == null || oneDnn.version != version) {
+            long rows = x.numel() / Math.max(1, x.size(-1));
+            Tensor packed;
+            try (NoGradGuard g = new NoGradGuard()) {
+                packed = OneDnnLinear.pack(weight.detach(), rows);
+            }
+            oneDnn = new OneDnnWeight(packed.retainReference(), version);
+        }
+        return oneDnn.packed;
     }
 }

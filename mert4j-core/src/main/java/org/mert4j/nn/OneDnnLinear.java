@@ -1,0 +1,82 @@
+package org.mert4j.nn;
+
+import org.bytedeco.pytorch.Dispatcher;
+import org.bytedeco.pytorch.GenericList;
+import org.bytedeco.pytorch.IValue;
+import org.bytedeco.pytorch.IValueVector;
+import org.bytedeco.pytorch.NumberType;
+import org.bytedeco.pytorch.OperatorHandle;
+import org.bytedeco.pytorch.OptionalType;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.Type;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * fp32 Linear on the CPU through oneDNN, the kernels libtorch's inductor uses for frozen CPU models:
+ * the weight is reordered once into oneDNN's blocked layout, and every call runs on libtorch's OpenMP
+ * pool. That matters because libtorch's other fp32 matrix products go to OpenBLAS, whose own thread
+ * pool competes with OpenMP for the cores (see {@link org.mert4j.tensor.CpuThreads}). Inference only:
+ * these operators have no autograd formula.
+ */
+public final class OneDnnLinear {
+    /** {@code -Dmert4j.onednn=false} keeps every Linear on torch.linear (for before/after timings). */
+    public static final String DISABLE_PROPERTY = "mert4j.onednn";
+    private static final OperatorHandle REORDER;
+    private static final OperatorHandle LINEAR;
+
+    static {
+        OperatorHandle reorder = null;
+        OperatorHandle linear = null;
+        if (torch.hasMKLDNN() && !"false".equals(System.getProperty(DISABLE_PROPERTY))) {
+            try {
+                Dispatcher d = Dispatcher.singleton();
+                // retained: the first call may come inside a PointerScope, which would free them on close
+                reorder = d.findSchemaOrThrow("mkldnn::_reorder_linear_weight", "").retainReference();
+                linear = d.findSchemaOrThrow("mkldnn::_linear_pointwise", "").retainReference();
+            } catch (RuntimeException e) {
+                reorder = null; // a libtorch built without these operators: callers keep torch.linear
+                linear = null;
+            }
+        }
+        REORDER = reorder;
+        LINEAR = linear;
+    }
+
+    private OneDnnLinear() {}
+
+    public static boolean available() {
+        return LINEAR != null;
+    }
+
+    /** The weight [out, in] in oneDNN's layout, tuned for about {@code rowsHint} input rows per call. */
+    public static Tensor pack(Tensor weight, long rowsHint) {
+        IValueVector stack = new IValueVector();
+        stack.push_back(new IValue(weight));
+        stack.push_back(new IValue(rowsHint));
+        REORDER.callBoxed(stack);
+        return result(stack);
+    }
+
+    /** x [..., in] times a packed weight, plus bias (may be null): [..., out]. */
+    public static Tensor apply(Tensor x, Tensor packedWeight, Tensor bias) {
+        IValueVector stack = new IValueVector();
+        stack.push_back(new IValue(x));
+        stack.push_back(new IValue(packedWeight));
+        stack.push_back(bias != null ? new IValue(bias) : new IValue());
+        stack.push_back(new IValue("none"));
+        stack.push_back(new IValue(noScalars()));
+        stack.push_back(new IValue());
+        LINEAR.callBoxed(stack);
+        return result(stack);
+    }
+
+    /** toTensor() refers into the stack, which is freed with it: take an owning copy of the handle. */
+    private static Tensor result(IValueVector stack) {
+        return new Tensor(stack.get(0).toTensor());
+    }
+
+    /** The operator's {@code Scalar?[] scalars} argument: an empty list of that element type. */
+    private static GenericList noScalars() {
+        return new GenericList(OptionalType.get(new Type.TypePtr(NumberType.getNumberIntTypePtr().get())));
+    }
+}
