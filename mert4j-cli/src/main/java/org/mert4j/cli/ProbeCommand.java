@@ -76,6 +76,10 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] for feature extraction")
     private String device;
 
+    @Option(names = "--int8", description = "also probe the model with int8 inference (CPU dynamic quantisation),"
+            + " to see what it costs on this task")
+    private boolean int8;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -95,6 +99,15 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         List<FeatureExtractor> extractors = new ArrayList<>();
         extractors.add(open(model, err));
+        if (int8) {
+            if (!(extractors.get(0) instanceof MertFeatures m)) {
+                throw new UsageException("--int8 needs a model folder or preset:NAME, not " + model);
+            }
+            ModelSource src = ModelSource.parse(model);
+            String fp = src.isPreset() ? "preset-" + src.preset() + "-0" : MertFeatures.fingerprint(src.dir());
+            extractors.add(new MertFeatures(src.open(device, err).quantizeDynamicInt8(), m.name() + "-int8",
+                    fp + "-int8"));
+        }
         if (!noBaselines) {
             if (extractors.get(0) instanceof MertFeatures m && !model.startsWith("preset:")) {
                 extractors.add(new MertFeatures(MertModel.random(m.model().config(), 0, device),
