@@ -89,6 +89,9 @@ public final class AudioWindows implements WindowSource, AutoCloseable {
         if (ended) {
             return null;
         }
+        if (closed) {
+            throw new IllegalStateException(file + ": windows read after close");
+        }
         Object o;
         try {
             o = queue.take();
