@@ -29,6 +29,7 @@ import org.mert4j.dsp.Cqt;
 import org.mert4j.dsp.CqtConfig;
 import org.mert4j.dsp.KaldiMfcc;
 import org.mert4j.dsp.KaldiMfccConfig;
+import org.mert4j.model.AudioWindows;
 import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
@@ -55,7 +56,11 @@ import picocli.CommandLine.Spec;
             "",
             "Suites: embed (the model on a --clip of audio cut into --window windows, --batch windows at a time),"
                 + " train (one pretraining update of --train-preset on synthetic batches), features (CQT and Kaldi"
-                + " MFCC teacher features of the clip), decode (decoding and resampling --audio, for memory).",
+                + " MFCC teacher features of the clip), decode (decoding and resampling --audio whole, for memory),"
+                + " embed-file (pooled features of --audio streamed as `mert embed` does it: decoding on a background"
+                + " thread, memory flat in the file's length; runs once unless --warmup or --repeat is given).",
+            "",
+            "Peak RSS is the whole process's: time embed-file on its own to read its memory.",
             "",
             "The audio is a deterministic mix of tones and noise unless --audio names a file. Random weights"
                 + " (preset:NAME) time the same as a checkpoint of that shape. tools/bench-compare runs this"
@@ -68,11 +73,12 @@ import picocli.CommandLine.Spec;
             "  mert bench --model MERT-v1-95M --int8 --suite embed",
             "  mert bench --suite train --train-preset 95m --train-batch 1 --repeat 3",
             "  mert bench --suite decode --audio one-hour.flac",
+            "  mert bench --suite embed-file --audio one-hour.flac --model preset:v1-95m",
             "  mert bench --model preset:tiny --clip 10 --json bench.json",
             "",
             "Exit status: 0 done, 2 usage or model error."})
 public final class BenchCommand implements Callable<Integer> {
-    private static final Set<String> SUITES = Set.of("embed", "train", "features", "decode");
+    private static final Set<String> SUITES = Set.of("embed", "train", "features", "decode", "embed-file");
 
     @Spec
     private CommandSpec spec;
@@ -82,7 +88,8 @@ public final class BenchCommand implements Callable<Integer> {
     private String model;
 
     @Option(names = "--suite", defaultValue = "embed,features", split = ",", paramLabel = "LIST",
-            description = "What to time: embed, train, features, decode (comma-separated). Default: ${DEFAULT-VALUE}.")
+            description = "What to time: embed, train, features, decode, embed-file (comma-separated)."
+                    + " Default: ${DEFAULT-VALUE}.")
     private List<String> suites;
 
     @Option(names = "--clip", defaultValue = "30", paramLabel = "SECONDS",
@@ -90,7 +97,8 @@ public final class BenchCommand implements Callable<Integer> {
     private double clip;
 
     @Option(names = "--audio", paramLabel = "FILE",
-            description = "Time this audio file (decoded once, then resampled to the model rate) instead of the synthetic clip.")
+            description = "Time this audio file (decoded once, then resampled to the model rate) instead of the synthetic"
+                    + " clip; the file of the decode and embed-file suites.")
     private Path audio;
 
     @Option(names = "--window", defaultValue = "5", paramLabel = "SECONDS|none", converter = WindowConverter.class,
@@ -161,7 +169,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (String s : suites) {
             String v = s.strip().toLowerCase(Locale.ROOT);
             if (!SUITES.contains(v)) {
-                throw new UsageException("--suite " + s + ": expected embed, train, features or decode");
+                throw new UsageException("--suite " + s + ": expected embed, train, features, decode or embed-file");
             }
             chosen.add(v);
         }
@@ -181,6 +189,12 @@ public final class BenchCommand implements Callable<Integer> {
         if (chosen.contains("decode") && audio == null) {
             throw new UsageException("--suite decode needs --audio FILE");
         }
+        if (chosen.contains("embed-file") && audio == null) {
+            throw new UsageException("--suite embed-file needs --audio FILE");
+        }
+        if (chosen.contains("embed-file") && !(window > 0)) {
+            throw new UsageException("--suite embed-file streams windows: give a finite --window, not none");
+        }
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         torch.set_num_threads(nThreads);
 
@@ -197,7 +211,7 @@ public final class BenchCommand implements Callable<Integer> {
         table = new Table("benchmark", "median s", "min s", "max s", "audio s/s", "GFLOP/s", "notes");
 
         ModelSource source = ModelSource.parse(model);
-        boolean needModel = chosen.contains("embed") || chosen.contains("decode");
+        boolean needModel = chosen.contains("embed") || chosen.contains("decode") || chosen.contains("embed-file");
         try (MertModel mert = needModel ? source.open(device, err) : null) {
             if (blasThreads != null) {
                 CpuThreads.setBlasThreads(blasThreads);
@@ -206,6 +220,9 @@ public final class BenchCommand implements Callable<Integer> {
             root.put("onednn_linear", org.mert4j.nn.OneDnnLinear.available());
             int sr = mert != null ? mert.sampleRate() : 24_000;
             float[] samples = null;
+            if (chosen.contains("embed-file")) {
+                results.add(benchEmbedFile(mert)); // first, before any suite holds a whole clip in memory
+            }
             if (chosen.contains("decode")) {
                 results.add(benchDecode(mert));
             }
@@ -303,6 +320,56 @@ public final class BenchCommand implements Callable<Integer> {
             rows.add(ri);
         }
         return rows;
+    }
+
+    /**
+     * Pooled features of the --audio file, streamed as {@code mert embed} does it. Runs once unless
+     * --warmup or --repeat was given: one run of a long file is long.
+     */
+    private ObjectNode benchEmbedFile(MertModel mert) {
+        var parsed = spec.commandLine().getParseResult();
+        int runs = parsed.hasMatchedOption("--repeat") ? repeat : 1;
+        int warm = parsed.hasMatchedOption("--warmup") ? warmup : 0;
+        EmbedOptions options = new EmbedOptions(window, EmbedOptions.Pool.MEAN, null, batch);
+        long[] total = new long[1];
+        DoubleSupplier work = () -> {
+            try (AudioWindows windows = mert.openWindows(audio, options)) {
+                mert.embed(windows, options, null);
+                total[0] = windows.totalSamples();
+            }
+            return 0;
+        };
+        for (int i = 0; i < warm; i++) {
+            work.getAsDouble();
+        }
+        double[] t = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            work.getAsDouble();
+            t[i] = (System.nanoTime() - start) / 1e9;
+        }
+        Stats s = Stats.of(t);
+        int sr = mert.sampleRate();
+        double seconds = total[0] / (double) sr;
+        double flops = 0;
+        int windows = 0;
+        for (WindowPlan.Window w : WindowPlan.split(total[0], sr, window)) {
+            if (mert.config().framesFor(w.length()) > 0) {
+                flops += Flops.encoderForward(mert.config(), w.length(), 1);
+                windows++;
+            }
+        }
+        double peak = mb(Memory.peakRssBytes());
+        ObjectNode r = row("embed file " + audio.getFileName() + " (streamed)", s, seconds, flops,
+                String.format(Locale.ROOT, "%s of audio, %d windows, peak RSS %.0f MB", Summary.clock(seconds), windows,
+                        peak));
+        r.put("kind", "embed_file");
+        r.put("file", audio.toString());
+        r.put("window_s", window);
+        r.put("windows", windows);
+        r.put("batch", batch);
+        r.put("peak_rss_mb_after", peak);
+        return r;
     }
 
     /** Per hidden state, the cosine similarity of two pooled embeddings [L+1, H]: {min, mean}. */

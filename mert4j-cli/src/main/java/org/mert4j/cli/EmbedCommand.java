@@ -15,7 +15,6 @@ import org.bytedeco.pytorch.global.torch;
 import org.mert4j.audio.AudioDecodeException;
 import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.MertModel;
-import org.mert4j.tensor.FloatArray;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +35,10 @@ import picocli.CommandLine.Spec;
                 + " write one file per input under --out, mirroring each file's path below the directory argument"
                 + " it was found in (files and @list entries: just the file name), extension replaced. --format"
                 + " jsonl writes a single NAME.jsonl with one JSON object per input.",
+            "",
+            "Files are streamed: decoding and resampling run a few windows ahead of the model on another thread,"
+                + " so memory stays the same for a one-hour file as for a song. Only --window none loads each file"
+                + " whole.",
             "",
             "Reruns skip inputs whose output exists (outputs are written atomically, so a killed run never leaves"
                 + " a half file). Files that cannot be decoded or are too short are reported, listed in"
@@ -200,21 +203,24 @@ public final class EmbedCommand implements Callable<Integer> {
                      PrintWriter err) throws IOException {
         int sr = mert.sampleRate();
         ProgressBar progress = new ProgressBar(err, pending.size(), ProgressBar.interactive());
-        try (AudioPrefetch audio = new AudioPrefetch(pending, f -> mert.loadAudio(f.file()), 2)) {
+        try (FileEmbeddings embeddings = new FileEmbeddings(mert, options, pending)) {
             for (int i = 0; i < pending.size(); i++) {
                 InputFile f = pending.get(i);
-                progress.update(i, summary.audioSeconds(), f.file().getFileName().toString(), i == 0);
+                int done = i;
+                String name = f.file().getFileName().toString();
+                progress.update(i, summary.audioSeconds(), name, i == 0);
                 try {
-                    float[] samples = audio.next();
-                    double duration = samples.length / (double) sr;
-                    FloatArray values = mert.embed(samples, sr, options);
-                    Embedding e = new Embedding(f, duration, values, layerIdx);
+                    // Long files: show how far into the current file the model is.
+                    FileEmbeddings.Result r = embeddings.next(samples -> progress.update(done,
+                            summary.audioSeconds() + samples / (double) sr,
+                            name + " at " + Summary.clock(samples / (double) sr), false));
+                    Embedding e = new Embedding(f, r.seconds(), r.values(), layerIdx);
                     if (jsonl != null) {
                         jsonl.write(e);
                     } else {
                         writer.write(targets.get(f), e);
                     }
-                    summary.ok(duration);
+                    summary.ok(r.seconds());
                 } catch (RuntimeException | IOException | OutOfMemoryError ex) {
                     String reason = reason(f, ex);
                     progress.clear();

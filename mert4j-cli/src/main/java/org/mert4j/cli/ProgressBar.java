@@ -62,6 +62,9 @@ public final class ProgressBar {
             double rate = done / elapsed;
             s.append(String.format(Locale.ROOT, "  %.2f files/s  %.1f audio-s/s  ETA %s", rate, audioSeconds / elapsed,
                     Summary.clock((total - done) / rate)));
+        } else if (elapsed > 0 && audioSeconds > 0) {
+            // Part-way through the first file (a long one): the audio rate is already known.
+            s.append(String.format(Locale.ROOT, "  %.1f audio-s/s", audioSeconds / elapsed));
         }
         if (current != null) {
             s.append("  ").append(current);

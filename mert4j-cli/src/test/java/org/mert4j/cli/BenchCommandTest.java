@@ -60,6 +60,27 @@ class BenchCommandTest {
     }
 
     @Test
+    void embedFileStreamsTheAudioFileOnce(@TempDir Path dir) throws Exception {
+        Path wav = Wav.write(dir.resolve("long.wav"), 12.5, 44100, 3);
+        Cli.Result r = Cli.run("bench", "--model", "preset:tiny", "--suite", "embed-file", "--audio", wav.toString(),
+                "--threads", "1", "--json", "-");
+        assertEquals(0, r.exitCode(), r::toString);
+        JsonNode row = new ObjectMapper().readTree(r.out()).get("results").get(0);
+        assertEquals("embed_file", row.get("kind").asText());
+        assertEquals(1, row.get("all_s").size(), "one run unless --repeat is given");
+        assertEquals(12.5, row.get("audio_s").asDouble(), 1e-9);
+        assertEquals(3, row.get("windows").asInt()); // 5 s, 5 s and the 2.5 s remnant
+        assertTrue(row.get("peak_rss_mb_after").asDouble() > 0, row::toString);
+
+        Cli.Result noFile = Cli.run("bench", "--model", "preset:tiny", "--suite", "embed-file");
+        assertEquals(2, noFile.exitCode(), noFile::toString);
+        assertTrue(noFile.err().contains("embed-file needs --audio"), noFile.err());
+        Cli.Result noWindow = Cli.run("bench", "--model", "preset:tiny", "--suite", "embed-file", "--audio",
+                wav.toString(), "--window", "none");
+        assertEquals(2, noWindow.exitCode(), noWindow::toString);
+    }
+
+    @Test
     void unknownSuiteIsAUsageError() {
         Cli.Result r = Cli.run("bench", "--suite", "fastest");
         assertEquals(2, r.exitCode(), r::toString);

@@ -183,6 +183,40 @@ class EmbedCommandTest {
         }
     }
 
+    /**
+     * Files are streamed (the next one decoding ahead) yet give what loading them whole gives; a corrupt
+     * file between two good ones fails alone.
+     */
+    @Test
+    void streamedFilesEqualTheWholeFilePath() throws IOException {
+        Path music = tmp.resolve("music");
+        Wav.write(music.resolve("a-long.wav"), 12.3, 44100, 11); // 5 s, 5 s and a kept 2.3 s remnant
+        Files.writeString(music.resolve("b-bad.flac"), "not flac");
+        Wav.write(music.resolve("c-short.wav"), 5.4, 48000, 12); // one 5 s window, the 0.4 s remnant dropped
+        Path out = tmp.resolve("all.jsonl");
+        Cli.Result r = Cli.run("embed", "--model", TINY, "--batch", "2", "--out", out.toString(), music.toString());
+        assertExit(1, r);
+        assertTrue(r.err().contains("2 ok, 1 failed"), r::toString);
+        assertTrue(r.err().lines().anyMatch(l -> l.contains("FAILED") && l.contains("b-bad.flac")
+                && l.contains("not a decodable audio file")), r::toString);
+        EmbedOptions options = EmbedOptions.MARBLE.withBatchSize(2);
+        for (String line : Files.readAllLines(out)) {
+            JsonNode n = JSON.readTree(line);
+            if (n.has("error")) {
+                assertTrue(n.get("path").asText().endsWith("b-bad.flac"), line);
+                continue;
+            }
+            float[] samples = tiny.loadAudio(Path.of(n.get("path").asText()));
+            float[] want = tiny.embed(samples, tiny.sampleRate(), options).data();
+            assertEquals(samples.length / (double) tiny.sampleRate(), n.get("duration_s").asDouble(), 1e-9, line);
+            for (int l = 0; l < 3; l++) {
+                for (int k = 0; k < H; k++) {
+                    assertEquals(want[l * H + k], (float) n.get("embedding").get(l).get(k).asDouble(), 1e-5f);
+                }
+            }
+        }
+    }
+
     @Test
     void framesOfTheWholeClipWithoutPooling() throws IOException {
         Path wav = Wav.write(tmp.resolve("clip.wav"), 3.1, 24000, 10);

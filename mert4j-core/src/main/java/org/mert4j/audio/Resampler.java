@@ -116,28 +116,55 @@ public final class Resampler {
             throw new IllegalArgumentException("resampled signal too long for one array: " + outLen + " samples");
         }
         float[] y = new float[(int) outLen];
-        int n = x.length;
         for (int o = 0; o < y.length; o++) {
             int block = o / next;
             int p = o - block * next;
-            float[] k = taps[p];
-            // Index into x of the first kept tap (padded index minus the left padding).
-            int start = block * orig + firstTap[p] - width;
-            double acc = 0;
-            if (start >= 0 && start + k.length <= n) {
-                for (int j = 0; j < k.length; j++) {
-                    acc += (double) k[j] * x[start + j];
-                }
-            } else {
-                int jFrom = Math.max(0, -start);
-                int jTo = Math.min(k.length, n - start);
-                for (int j = jFrom; j < jTo; j++) {
-                    acc += (double) k[j] * x[start + j];
-                }
-            }
-            y[o] = (float) acc;
+            y[o] = sample(p, x, block * orig + firstTap[p] - width, x.length);
         }
         return y;
+    }
+
+    /**
+     * One output sample of phase {@code p}: its taps against {@code x[start..]}, where {@code x} holds the
+     * input up to index {@code n} and taps outside [0, n) meet the zero padding and are skipped.
+     * {@link StreamingResampler} calls this with a window of the input, so both sum the same products in
+     * the same order.
+     */
+    float sample(int p, float[] x, int start, int n) {
+        float[] k = taps[p];
+        double acc = 0;
+        if (start >= 0 && start + k.length <= n) {
+            for (int j = 0; j < k.length; j++) {
+                acc += (double) k[j] * x[start + j];
+            }
+        } else {
+            int jFrom = Math.max(0, -start);
+            int jTo = Math.min(k.length, n - start);
+            for (int j = jFrom; j < jTo; j++) {
+                acc += (double) k[j] * x[start + j];
+            }
+        }
+        return (float) acc;
+    }
+
+    /** Input samples per block of {@link #outputsPerBlock()} output samples (the reduced input rate). */
+    int inputsPerBlock() {
+        return orig;
+    }
+
+    /** Output samples per block (the reduced output rate): output {@code o} has phase {@code o % outputsPerBlock()}. */
+    int outputsPerBlock() {
+        return next;
+    }
+
+    /** Index, in the unpadded input, of phase {@code p}'s first tap for block 0 (negative near the start). */
+    int tapOffset(int p) {
+        return firstTap[p] - width;
+    }
+
+    /** Number of kept taps of phase {@code p}. */
+    int tapCount(int p) {
+        return taps[p].length;
     }
 
     /**

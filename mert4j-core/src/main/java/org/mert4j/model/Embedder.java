@@ -1,7 +1,9 @@
 package org.mert4j.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
@@ -35,54 +37,75 @@ public final class Embedder {
      * @return MEAN: [layers, H]; NONE: [layers, T, H] (windows concatenated in time)
      */
     public FloatArray embed(float[] wave, EmbedOptions options) {
+        return embed(WindowSource.of(wave, encoder.config().sampleRate(), options.windowSeconds()), options, null);
+    }
+
+    /**
+     * Features of the windows of one recording, taken from {@code windows} one at a time, so only the
+     * current batch is in memory: the same result as {@link #embed(float[], EmbedOptions)} on the whole
+     * recording (the same windows, normalisation and batches). {@code options.windowSeconds()} is not
+     * used: the source has cut the windows already.
+     *
+     * @param progress told the samples of the windows run so far after each batch, or null
+     * @return MEAN: [layers, H]; NONE: [layers, T, H] (windows concatenated in time)
+     */
+    public FloatArray embed(WindowSource windows, EmbedOptions options, LongConsumer progress) {
         MertConfig c = encoder.config();
         int[] layers = options.resolveLayers(c.numHiddenLayers() + 1);
         int h = c.hiddenSize();
-        List<WindowPlan.Window> windows = new ArrayList<>();
-        for (WindowPlan.Window w : WindowPlan.split(wave.length, c.sampleRate(), options.windowSeconds())) {
-            if (c.framesFor(w.length()) > 0) {
-                windows.add(w); // only a final remnant can be shorter than one frame
-            }
-        }
-        if (windows.isEmpty()) {
-            throw new IllegalArgumentException(wave.length + " samples (" + String.format("%.4f", wave.length
-                    / (double) c.sampleRate()) + " s at " + c.sampleRate() + " Hz) are too short: one frame needs "
-                    + c.receptiveField() + " samples");
-        }
+        boolean mean = options.pool() == EmbedOptions.Pool.MEAN;
         double[] sum = new double[layers.length * h];
         List<float[]> frames = new ArrayList<>();
         long totalFrames = 0;
-        int i = 0;
-        while (i < windows.size()) {
-            int j = i + 1;
-            while (j < windows.size() && j - i < options.batchSize() && windows.get(j).length() == windows.get(i).length()) {
-                j++;
+        int count = 0;
+        long done = 0;
+        // Consecutive windows of equal length run together, up to batchSize of them.
+        List<float[]> batch = new ArrayList<>();
+        for (float[] w = windows.next(); ; w = windows.next()) {
+            if (w != null && c.framesFor(w.length) <= 0) {
+                continue; // only a final remnant can be shorter than one frame
             }
-            List<WindowPlan.Window> batch = windows.subList(i, j);
-            if (options.pool() == EmbedOptions.Pool.MEAN) {
-                float[] means = runBatch(wave, batch, layers, true); // [b, layers, H]
-                for (int b = 0; b < batch.size(); b++) {
-                    for (int k = 0; k < sum.length; k++) {
-                        sum[k] += means[b * sum.length + k];
+            boolean full = !batch.isEmpty() && (w == null || batch.size() == options.batchSize()
+                    || w.length != batch.get(0).length);
+            if (full) {
+                int len = batch.get(0).length;
+                float[] out = runBatch(batch, layers, mean); // MEAN: [b, layers, H]; NONE: [b, layers, T, H]
+                if (mean) {
+                    for (int b = 0; b < batch.size(); b++) {
+                        for (int k = 0; k < sum.length; k++) {
+                            sum[k] += out[b * sum.length + k];
+                        }
+                    }
+                } else {
+                    long t = c.framesFor(len);
+                    int per = (int) (layers.length * t * h);
+                    for (int b = 0; b < batch.size(); b++) {
+                        frames.add(Arrays.copyOfRange(out, b * per, (b + 1) * per));
+                        totalFrames += t;
                     }
                 }
-            } else {
-                float[] all = runBatch(wave, batch, layers, false); // [b, layers, T, H]
-                long t = c.framesFor(batch.get(0).length());
-                int per = (int) (layers.length * t * h);
-                for (int b = 0; b < batch.size(); b++) {
-                    float[] one = new float[per];
-                    System.arraycopy(all, b * per, one, 0, per);
-                    frames.add(one);
-                    totalFrames += t;
+                count += batch.size();
+                done += (long) batch.size() * len;
+                batch.clear();
+                if (progress != null) {
+                    progress.accept(done);
                 }
             }
-            i = j;
+            if (w == null) {
+                break;
+            }
+            batch.add(w);
         }
-        if (options.pool() == EmbedOptions.Pool.MEAN) {
+        if (count == 0) {
+            long n = windows.totalSamples();
+            throw new IllegalArgumentException(n + " samples (" + String.format("%.4f", n / (double) c.sampleRate())
+                    + " s at " + c.sampleRate() + " Hz) are too short: one frame needs " + c.receptiveField()
+                    + " samples");
+        }
+        if (mean) {
             float[] out = new float[sum.length];
             for (int k = 0; k < sum.length; k++) {
-                out[k] = (float) (sum[k] / windows.size());
+                out[k] = (float) (sum[k] / count);
             }
             return new FloatArray(out, new long[] {layers.length, h});
         }
@@ -90,15 +113,11 @@ public final class Embedder {
     }
 
     /** Encoder on a batch of equal-length windows: per window either time-means [layers, H] or frames [layers, T, H]. */
-    private float[] runBatch(float[] wave, List<WindowPlan.Window> batch, int[] layers, boolean mean) {
-        int len = (int) batch.get(0).length();
+    private float[] runBatch(List<float[]> batch, int[] layers, boolean mean) {
+        int len = batch.get(0).length;
         float[] input = new float[batch.size() * len];
         for (int b = 0; b < batch.size(); b++) {
-            float[] w = new float[len];
-            System.arraycopy(wave, (int) batch.get(b).start(), w, 0, len);
-            if (normalize) {
-                w = Preprocess.normalize(w);
-            }
+            float[] w = normalize ? Preprocess.normalize(batch.get(b)) : batch.get(b);
             System.arraycopy(w, 0, input, b * len, len);
         }
         try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {

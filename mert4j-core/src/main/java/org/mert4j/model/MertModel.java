@@ -2,6 +2,7 @@ package org.mert4j.model;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.global.torch;
@@ -121,8 +122,40 @@ public final class MertModel implements AutoCloseable {
         return embed(audio, EmbedOptions.MARBLE);
     }
 
+    /**
+     * Features of an audio file. With finite windows the file is streamed ({@link #openWindows}): decoding
+     * and resampling run on a background thread while the encoder works, and memory stays flat however
+     * long the file is. With {@code windowSeconds <= 0} (one window over the whole file) it is loaded whole.
+     * Either way the result is that of {@code embed(loadAudio(audio), sampleRate(), options)}.
+     */
     public FloatArray embed(Path audio, EmbedOptions options) {
-        return embedder.embed(loadAudio(audio), options);
+        if (!(options.windowSeconds() > 0)) {
+            return embedder.embed(loadAudio(audio), options);
+        }
+        try (AudioWindows windows = openWindows(audio, options)) {
+            return embed(windows, options, null);
+        }
+    }
+
+    /**
+     * Starts decoding {@code audio} into the windows of {@code options} on a background thread, a few
+     * windows ahead of {@link #embed(WindowSource, EmbedOptions, LongConsumer)}. Close it when done.
+     *
+     * @throws IllegalArgumentException if {@code options} has no finite window length
+     */
+    public AudioWindows openWindows(Path audio, EmbedOptions options) {
+        // Two batches ahead: the next batch is ready when the encoder finishes the current one.
+        return new AudioWindows(audio, config.sampleRate(), options.windowSeconds(), 2 * options.batchSize());
+    }
+
+    /**
+     * Features of the windows of one recording at the model's rate, taken one batch at a time:
+     * the same result as {@link #embed(float[], int, EmbedOptions)} on the whole recording.
+     *
+     * @param progress told the samples embedded so far after each batch, or null
+     */
+    public FloatArray embed(WindowSource windows, EmbedOptions options, LongConsumer progress) {
+        return embedder.embed(windows, options, progress);
     }
 
     /** Features of mono samples at any rate (resampled to the model's). */

@@ -27,8 +27,8 @@ public final class WindowPlan {
             out.add(new Window(0, numSamples));
             return out;
         }
-        long size = Math.max(1, Math.round(windowSeconds * sampleRate));
-        long minLast = Math.round(MIN_LAST_SECONDS * sampleRate);
+        long size = windowSamples(sampleRate, windowSeconds);
+        long minLast = minLastSamples(sampleRate);
         for (long start = 0; start < numSamples; start += size) {
             long len = Math.min(size, numSamples - start);
             if (len < size && len < minLast && !out.isEmpty()) {
@@ -37,5 +37,15 @@ public final class WindowPlan {
             out.add(new Window(start, len));
         }
         return out;
+    }
+
+    /** Samples per window for a finite {@code windowSeconds > 0}. */
+    public static long windowSamples(int sampleRate, double windowSeconds) {
+        return Math.max(1, Math.round(windowSeconds * sampleRate));
+    }
+
+    /** The shortest last window kept when there are others before it. */
+    public static long minLastSamples(int sampleRate) {
+        return Math.round(MIN_LAST_SECONDS * sampleRate);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.mert4j.model.AudioWindows;
 import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.MertModel;
 import org.mert4j.tensor.FloatArray;
@@ -58,6 +59,13 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row>, Serializa
             try (AudioFetch audio = kind == InputKind.PATH
                     ? AudioFetch.of(in.getString(column), hadoop)
                     : AudioFetch.ofBytes((byte[]) in.get(column), nameColumn == null ? null : in.getString(nameColumn))) {
+                if (options.windowSeconds() > 0) {
+                    // Streamed: decoding overlaps the encoder and a long file never sits in memory whole.
+                    try (AudioWindows windows = model.openWindows(audio.path(), options)) {
+                        FloatArray e = model.embed(windows, options, null);
+                        return values((double) windows.totalSamples() / model.sampleRate(), layers, e);
+                    }
+                }
                 float[] mono = model.loadAudio(audio.path());
                 double duration = (double) mono.length / model.sampleRate();
                 FloatArray e = model.embed(mono, model.sampleRate(), options);
