@@ -2,7 +2,6 @@ package org.mert4j.nn;
 
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.GradMode;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.T_TensorTensorDoubleLong_T;
@@ -18,10 +17,6 @@ public final class Linear extends Module {
     public final Tensor weight;
     public final Tensor bias;
     private Int8Weight int8;
-    private OneDnnWeight oneDnn;
-
-    /** The weight in oneDNN's layout, and the weight's version counter when it was packed. */
-    private record OneDnnWeight(Tensor packed, long version) {}
 
     /** FBGEMM's packed int8 copy of the weight: per-tensor scale and zero point, column offsets. */
     private record Int8Weight(Tensor quantized, Tensor packed, Tensor colOffsets, Scalar scale, Scalar zeroPoint,
@@ -67,26 +62,10 @@ public final class Linear extends Module {
             }
             if (OneDnnLinear.available() && x.scalar_type().intern() == ScalarType.Float
                     && weight.scalar_type().intern() == ScalarType.Float && !weight.is_cuda()) {
-                return OneDnnLinear.apply(x, oneDnnWeight(x), bias);
+                return OneDnnLinear.apply(x, weight, bias);
             }
         }
         return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
     }
 
-    /**
-     * Packs the weight on first use and again after it changed in place (loading, an optimizer step):
-     * libtorch bumps a tensor's version counter on every in-place write.
-     */
-    private synchronized Tensor oneDnnWeight(Tensor x) {
-        long version = weight.is_inference() ? 0 : weight._version(); // inference tensors keep no counter
-        if (oneDnn == null || oneDnn.version != version) {
-            long rows = x.numel() / Math.max(1, x.size(-1));
-            Tensor packed;
-            try (NoGradGuard g = new NoGradGuard()) {
-                packed = OneDnnLinear.pack(weight.detach(), rows);
-            }
-            oneDnn = new OneDnnWeight(packed.retainReference(), version);
-        }
-        return oneDnn.packed;
-    }
 }

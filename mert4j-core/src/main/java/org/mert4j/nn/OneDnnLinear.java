@@ -12,33 +12,27 @@ import org.bytedeco.pytorch.Type;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * fp32 Linear on the CPU through oneDNN, the kernels libtorch's inductor uses for frozen CPU models:
- * the weight is reordered once into oneDNN's blocked layout, and every call runs on libtorch's OpenMP
- * pool. That matters because libtorch's other fp32 matrix products go to OpenBLAS, whose own thread
- * pool competes with OpenMP for the cores (see {@link org.mert4j.tensor.CpuThreads}). Inference only:
- * these operators have no autograd formula.
+ * fp32 Linear on the CPU through oneDNN ({@code mkldnn::_linear_pointwise}, the operator libtorch's
+ * inductor uses for CPU models), which runs on libtorch's OpenMP pool. That matters because libtorch's
+ * other fp32 matrix products go to OpenBLAS, whose own thread pool competes with OpenMP for the cores
+ * (see {@link org.mert4j.tensor.CpuThreads}). Inference only: the operator has no autograd formula.
  */
 public final class OneDnnLinear {
     /** {@code -Dmert4j.onednn=false} keeps every Linear on torch.linear (for before/after timings). */
     public static final String DISABLE_PROPERTY = "mert4j.onednn";
-    private static final OperatorHandle REORDER;
     private static final OperatorHandle LINEAR;
 
     static {
-        OperatorHandle reorder = null;
         OperatorHandle linear = null;
         if (torch.hasMKLDNN() && !"false".equals(System.getProperty(DISABLE_PROPERTY))) {
             try {
                 Dispatcher d = Dispatcher.singleton();
-                // retained: the first call may come inside a PointerScope, which would free them on close
-                reorder = d.findSchemaOrThrow("mkldnn::_reorder_linear_weight", "").retainReference();
+                // retained: the first call may come inside a PointerScope, which would free it on close
                 linear = d.findSchemaOrThrow("mkldnn::_linear_pointwise", "").retainReference();
             } catch (RuntimeException e) {
-                reorder = null; // a libtorch built without these operators: callers keep torch.linear
-                linear = null;
+                linear = null; // a libtorch built without this operator: callers keep torch.linear
             }
         }
-        REORDER = reorder;
         LINEAR = linear;
     }
 
@@ -48,20 +42,15 @@ public final class OneDnnLinear {
         return LINEAR != null;
     }
 
-    /** The weight [out, in] in oneDNN's layout, tuned for about {@code rowsHint} input rows per call. */
-    public static Tensor pack(Tensor weight, long rowsHint) {
-        IValueVector stack = new IValueVector();
-        stack.push_back(new IValue(weight));
-        stack.push_back(new IValue(rowsHint));
-        REORDER.callBoxed(stack);
-        return result(stack);
-    }
-
-    /** x [..., in] times a packed weight, plus bias (may be null): [..., out]. */
-    public static Tensor apply(Tensor x, Tensor packedWeight, Tensor bias) {
+    /**
+     * x [..., in] times weight [out, in], plus bias (may be null): [..., out]. The weight is passed in
+     * PyTorch's plain layout: reordering it once into oneDNN's blocked layout measured no faster for
+     * MERT's shapes and would keep a second copy of every weight.
+     */
+    public static Tensor apply(Tensor x, Tensor weight, Tensor bias) {
         IValueVector stack = new IValueVector();
         stack.push_back(new IValue(x));
-        stack.push_back(new IValue(packedWeight));
+        stack.push_back(new IValue(weight));
         stack.push_back(bias != null ? new IValue(bias) : new IValue());
         stack.push_back(new IValue("none"));
         stack.push_back(new IValue(noScalars()));

@@ -26,7 +26,7 @@ class OneDnnLinearTest {
             lin.bias.detach().normal_(0, 0.1, new org.bytedeco.pytorch.GeneratorOptional());
             Tensor x = torch.randn(2, 187, 768);
             Tensor expected = torch.linear(x, lin.weight.detach(), new TensorOptional(lin.bias.detach()));
-            for (long rows : new long[] {374, 7, 1}) { // packed for 374 rows, then other sizes
+            for (long rows : new long[] {374, 7, 1}) {
                 Tensor xs = x.reshape(-1, 768).narrow(0, 0, rows);
                 float[] got;
                 try (InferenceMode im = new InferenceMode()) {
@@ -40,7 +40,7 @@ class OneDnnLinearTest {
     }
 
     @Test
-    void aWeightChangedInPlaceIsRepacked() {
+    void aWeightChangedInPlaceIsSeen() {
         assumeTrue(OneDnnLinear.available(), "libtorch without oneDNN");
         torch.manual_seed(6);
         Linear lin = new Linear(64, 32, false);
