@@ -64,6 +64,24 @@ class EmbedCommandTest {
     }
 
     @Test
+    void int8GivesTheInt8ModelsEmbedding() throws IOException {
+        Path wav = Wav.write(tmp.resolve("song.wav"), 7.3, 44100, 1);
+        Path out = tmp.resolve("song.npy");
+        Cli.Result r = Cli.run("embed", "--model", FIXTURE.toString(), "--int8", "--out", out.toString(), wav.toString());
+        assertExit(0, r);
+        FloatArray got = Npy.readFloats(out);
+        try (MertModel fp32 = MertModel.load(FIXTURE, "cpu"); MertModel q = MertModel.load(FIXTURE, "cpu")) {
+            q.quantizeDynamicInt8();
+            assertArrayEquals(q.embed(wav, EmbedOptions.MARBLE).data(), got.data(), 1e-5f);
+            float[] f = fp32.embed(wav, EmbedOptions.MARBLE).data();
+            assertFalse(java.util.Arrays.equals(f, got.data()), "--int8 gave the fp32 embedding");
+        }
+        Cli.Result gpu = Cli.run("embed", "--model", FIXTURE.toString(), "--int8", "--device", "cuda",
+                "--out", tmp.resolve("x.npy").toString(), wav.toString());
+        assertTrue(gpu.exitCode() != 0, gpu::toString);
+    }
+
+    @Test
     void presetModelGivesItsShapeAndWarnsAboutRandomWeights() throws IOException {
         Path wav = Wav.write(tmp.resolve("a.wav"), 6, 24000, 2);
         Path out = tmp.resolve("a.npy");
