@@ -53,7 +53,10 @@ public final class Linear extends Module {
         return int8 != null;
     }
 
-    /** [..., in] -> [..., out] */
+    /**
+     * [..., in] -> [..., out]. CPU inference (eval mode, no gradient recording) runs int8 through FBGEMM
+     * once quantised, else fp32 through oneDNN ({@link OneDnnLinear}); everything else is torch.linear.
+     */
     public Tensor forward(Tensor x) {
         if (!is_training() && !x.is_cuda() && !GradMode.is_enabled()) {
             if (int8 != null) {
@@ -67,5 +70,4 @@ public final class Linear extends Module {
         }
         return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
     }
-
 }

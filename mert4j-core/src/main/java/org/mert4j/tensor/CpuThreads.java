@@ -7,7 +7,7 @@ import org.bytedeco.pytorch.global.torch;
  * OpenMP, but its fp32 matrix products call OpenBLAS, which keeps a pool of its own; libtorch also
  * calls OpenBLAS from inside its OpenMP loops (CPU flash attention, batched products). With both
  * pools at full size the threads outnumber the cores and spin against each other: on 2 cores a
- * transformer layer took twice as long. PyTorch's own wheels avoid this because MKL shares the
+ * transformer layer took twice as long, and on a busy machine inference became 20-30x slower. PyTorch's own wheels avoid this because MKL shares the
  * OpenMP pool. Here, inference keeps OpenBLAS at one thread and does its large products with oneDNN
  * or FBGEMM on the OpenMP pool; training, whose backward pass needs OpenBLAS's parallel products,
  * gives OpenBLAS the cores.
@@ -15,13 +15,7 @@ import org.bytedeco.pytorch.global.torch;
 public final class CpuThreads {
     private CpuThreads() {}
 
-    /** Inference: {@code threads} OpenMP threads for libtorch, OpenBLAS single-threaded. */
-    public static void forInference(int threads) {
-        torch.set_num_threads(threads);
-        setBlasThreads(1);
-    }
-
-    /** Single-threaded OpenBLAS without touching libtorch's own thread count. */
+    /** Inference: single-threaded OpenBLAS, libtorch's own thread count untouched. */
     public static void singleThreadedBlas() {
         setBlasThreads(1);
     }
