@@ -135,6 +135,9 @@ public final class EmbedCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw new UsageException("--threads " + threads + ": must be at least 1");
         }
+        if (int8 && !device.equals("cpu")) {
+            throw new UsageException("--int8 runs on the CPU only, not on --device " + device);
+        }
         ModelSource source = ModelSource.parse(model);
         OutputFormat fmt = chooseFormat();
         List<InputFile> files = Inputs.expand(inputs);
@@ -180,9 +183,6 @@ public final class EmbedCommand implements Callable<Integer> {
                  FailureLog failures = new FailureLog(failuresDir.resolve(FailureLog.FILE_NAME))) {
                 int[] layerIdx = layers.resolve(mert.config().numHiddenLayers() + 1);
                 if (int8) {
-                    if (!device.equals("cpu")) {
-                        throw new UsageException("--int8 runs on the CPU only, not on --device " + device);
-                    }
                     mert.quantizeDynamicInt8();
                 }
                 torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());

@@ -104,9 +104,8 @@ public final class ProbeCommand implements Callable<Integer> {
                 throw new UsageException("--int8 needs a model folder or preset:NAME, not " + model);
             }
             ModelSource src = ModelSource.parse(model);
-            String fp = src.isPreset() ? "preset-" + src.preset() + "-0" : MertFeatures.fingerprint(src.dir());
             extractors.add(new MertFeatures(src.open(device, err).quantizeDynamicInt8(), m.name() + "-int8",
-                    fp + "-int8"));
+                    fingerprint(src) + "-int8"));
         }
         if (!noBaselines) {
             if (extractors.get(0) instanceof MertFeatures m && !model.startsWith("preset:")) {
@@ -169,9 +168,12 @@ public final class ProbeCommand implements Callable<Integer> {
             return new SignalFeatures(SignalFeatures.Kind.CQT);
         }
         ModelSource src = ModelSource.parse(text);
-        MertModel m = src.open(device, err);
-        String fp = src.isPreset() ? "preset-" + src.preset() + "-0" : MertFeatures.fingerprint(src.dir());
-        return new MertFeatures(m, src.displayName(), fp);
+        return new MertFeatures(src.open(device, err), src.displayName(), fingerprint(src));
+    }
+
+    /** What the feature cache keys a model's features by: its weights' digest, or the preset and seed. */
+    private static String fingerprint(ModelSource src) {
+        return src.isPreset() ? "preset-" + src.preset() + "-0" : MertFeatures.fingerprint(src.dir());
     }
 
     /** Metric per layer for the model, baselines as flat lines: the paper's layer plot. */

@@ -30,7 +30,7 @@ import org.mert4j.audio.AudioFiles;
  * Files already in the output are skipped, so an interrupted or extended run is simply started again.
  * <pre>
  * spark-submit --class org.mert4j.spark.EmbedJob mert4j-spark.jar \
- *     --model /shared/MERT-v1-95M --out s3a://bucket/feats.parquet --layers 6,12 's3a://bucket/music/**.flac'
+ *     --model /opt/models/MERT-v1-95M --out s3a://bucket/feats.parquet --layers 6,12 's3a://bucket/music/**.flac'
  * </pre>
  */
 public final class EmbedJob {

@@ -31,7 +31,7 @@ public record EmbedJobOptions(String model, String out, List<String> inputs, Lis
             "  --retry-errors     embed again the files whose earlier row has an error",
             "",
             "Example:",
-            "  spark-submit --class org.mert4j.spark.EmbedJob mert4j-spark.jar --model /shared/MERT-v1-95M \\",
+            "  spark-submit --class org.mert4j.spark.EmbedJob mert4j-spark.jar --model /opt/models/MERT-v1-95M \\",
             "      --out hdfs:///feats/mert.parquet --layers 6 hdfs:///music");
 
     public static EmbedJobOptions parse(String... args) {

@@ -21,7 +21,7 @@ import org.mert4j.model.EmbedOptions;
  * time-mean, averaged), the same numbers as {@code MertModel.embed(path)} and {@code mert embed}.
  * <pre>{@code
  * Dataset<Row> tracks = spark.read().parquet("catalogue.parquet");          // has a "uri" column
- * Dataset<Row> feats = new MertEmbedder("/shared/MERT-v1-95M")
+ * Dataset<Row> feats = new MertEmbedder("/opt/models/MERT-v1-95M")
  *         .inputColumn("uri").layers(6, 12).transform(tracks);
  * }</pre>
  * The model is loaded once per executor JVM; a file that cannot be read or decoded gives a row with
