@@ -2,7 +2,8 @@
 """Times one MERT pretraining update with the Hugging Face reference, for side-by-side figures.
 
     python3 tools/reference/time_hf_train.py --model DIR [--batch 1] [--seconds 5] [--final-dim 64] \
-        [--codebooks 8] [--classes 1024] [--threads 2] [--warmup 1] [--repeat 3]
+        [--codebooks 8] [--classes 1024] [--threads 2] [--device cpu|cuda] [--autocast bf16|fp16] \
+        [--warmup 1] [--repeat 3]
 
 DIR is a model folder written by `mert bench --suite train --save-model OUT` (OUT/train): the encoder
 config of the pretraining preset (dropouts, layerdrop) and its weights. The update is the one
@@ -10,10 +11,13 @@ config of the pretraining preset (dropouts, layerdrop) and its weights. The upda
 by masked_spec_embed, final_proj + cosine similarity to label embeddings / 0.1 and cross-entropy per
 codebook on the masked frames, a linear CQT head with squared error, the conv-feature L2 penalty
 (weight 10, feature gradient scaled by 0.1), AdamW and gradient clipping at 10. Batches are random
-(the step time does not depend on their values) and built before timing. Prints one JSON line.
+(the step time does not depend on their values) and built before timing. A folder holding only
+config.json trains from random weights. --device cuda with --autocast bf16 times the GPU recipe (bf16
+autocast, fp32 master weights, fused AdamW). Prints one JSON line.
 """
 import argparse
 import json
+import os
 import resource
 import statistics
 import time
@@ -37,6 +41,8 @@ def load(model_dir):
         conf = json.load(f)
     cfg = HubertConfig(**{k: conf[k] for k in HUBERT_KEYS if k in conf})
     model = HubertModel(cfg)
+    if not os.path.exists(f"{model_dir}/model.safetensors"):
+        return model, conf.get("sample_rate", 24000)
     state = {k.replace("weight_g", "parametrizations.weight.original0").replace("weight_v", "parametrizations.weight.original1"): v
              for k, v in load_file(f"{model_dir}/model.safetensors").items()}
     model.load_state_dict(state, strict=False)
@@ -52,7 +58,19 @@ class Heads(torch.nn.Module):
         self.codebooks, self.classes = codebooks, classes
 
 
-def step(model, heads, opt, batch, grad_mult=0.1, penalty_weight=10.0, temp=0.1):
+def step(model, heads, opt, batch, autocast=None, grad_mult=0.1, penalty_weight=10.0, temp=0.1):
+    wave, labels, cqt, mask = batch
+    dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(autocast)
+    with torch.autocast(wave.device.type, dtype=dtype, enabled=dtype is not None):
+        loss = losses(model, heads, batch, grad_mult, penalty_weight, temp)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(list(model.parameters()) + list(heads.parameters()), 10.0)
+    opt.step()
+    opt.zero_grad(set_to_none=True)
+    return loss.item()
+
+
+def losses(model, heads, batch, grad_mult, penalty_weight, temp):
     wave, labels, cqt, mask = batch
     feats = model.feature_extractor(wave).transpose(1, 2)
     penalty = feats.float().pow(2).mean()
@@ -66,15 +84,10 @@ def step(model, heads, opt, batch, grad_mult=0.1, penalty_weight=10.0, temp=0.1)
     ce = 0
     for k in range(heads.codebooks):
         logits = F.normalize(proj[k], dim=-1) @ F.normalize(embs[k], dim=-1).t() / temp
-        ce = ce + F.cross_entropy(logits, labels[k][mask], reduction="sum")
-    mse = (heads.cqt_proj(m) - cqt[mask]).pow(2).sum()
+        ce = ce + F.cross_entropy(logits.float(), labels[k][mask], reduction="sum")
+    mse = (heads.cqt_proj(m).float() - cqt[mask]).pow(2).sum()
     count = m.shape[0]
-    loss = ce / count + mse / count + penalty_weight * penalty
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(list(model.parameters()) + list(heads.parameters()), 10.0)
-    opt.step()
-    opt.zero_grad(set_to_none=True)
-    return loss.item()
+    return ce / count + mse / count + penalty_weight * penalty
 
 
 def main():
@@ -88,6 +101,8 @@ def main():
     ap.add_argument("--cqt-bins", type=int, default=336)
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    ap.add_argument("--autocast", choices=["fp16", "bf16"])
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
@@ -97,30 +112,36 @@ def main():
     model.train()
     cfg = model.config
     heads = Heads(cfg.hidden_size, a.final_dim, a.codebooks, a.classes, a.cqt_bins)
+    model, heads = model.to(a.device), heads.to(a.device)
     opt = torch.optim.AdamW(list(model.parameters()) + list(heads.parameters()), lr=a.lr, betas=(0.9, 0.98),
-                            eps=1e-6, weight_decay=0.01)
+                            eps=1e-6, weight_decay=0.01, fused=a.device == "cuda")
     n = int(round(a.seconds * sr))
     frames = int(model._get_feat_extract_output_lengths(torch.tensor(n)))
     rng = np.random.default_rng(1)
     batches = []
     for _ in range(2):
         mask = torch.from_numpy(_compute_mask_indices((a.batch, frames), 0.8, 5, min_masks=2))
-        batches.append((torch.from_numpy(rng.standard_normal((a.batch, n), dtype=np.float32) * 0.1),
-                        torch.from_numpy(rng.integers(0, a.classes, (a.codebooks, a.batch, frames))),
-                        torch.from_numpy(rng.random((a.batch, frames, a.cqt_bins), dtype=np.float32)), mask))
+        batch = (torch.from_numpy(rng.standard_normal((a.batch, n), dtype=np.float32) * 0.1),
+                 torch.from_numpy(rng.integers(0, a.classes, (a.codebooks, a.batch, frames))),
+                 torch.from_numpy(rng.random((a.batch, frames, a.cqt_bins), dtype=np.float32)), mask)
+        batches.append(tuple(t.to(a.device) for t in batch))
     for i in range(a.warmup):
-        step(model, heads, opt, batches[i % 2])
+        step(model, heads, opt, batches[i % 2], a.autocast)
     times = []
     for i in range(a.repeat):
         t0 = time.perf_counter()
-        step(model, heads, opt, batches[i % 2])
+        step(model, heads, opt, batches[i % 2], a.autocast)  # loss.item() waits for the GPU
         times.append(time.perf_counter() - t0)
     med = statistics.median(times)
     audio = a.batch * n / sr
+    memory = dict(peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+    if a.device == "cuda":
+        memory["peak_gpu_mb"] = round(torch.cuda.max_memory_allocated() / 2**20, 1)
+        memory["gpu"] = torch.cuda.get_device_name()
     print(json.dumps(dict(impl="transformers", torch=torch.__version__, threads=a.threads, batch=a.batch,
-                          clip_s=a.seconds, step_s=round(med, 4), step_s_all=[round(t, 4) for t in times],
-                          audio_hours_per_hour=round(audio / med, 2),
-                          peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))))
+                          device=a.device, autocast=a.autocast, clip_s=a.seconds, step_s=round(med, 4),
+                          step_s_all=[round(t, 4) for t in times], audio_hours_per_hour=round(audio / med, 2),
+                          **memory)))
 
 
 if __name__ == "__main__":

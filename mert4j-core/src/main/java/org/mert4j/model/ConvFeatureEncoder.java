@@ -4,19 +4,30 @@ import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.mert4j.nn.Activation;
 import org.mert4j.nn.Conv1d;
 import org.mert4j.nn.GroupNorm;
 import org.mert4j.nn.LayerNorm;
 import org.mert4j.nn.Linear;
+import org.mert4j.nn.OneDnnLinear;
 
 /**
  * The conv front (SPEC 1.2 step 1): 7 strided Conv1d layers turning the waveform into 512-d frames,
  * each conv followed by a norm and GELU. {@code group} mode: only layer 0 has a norm, a GroupNorm with
  * one group per channel; {@code layer} mode: every layer has a LayerNorm over channels.
  * State-dict prefix: {@code feature_extractor.conv_layers.{i}}.
+ *
+ * <p>CPU inference runs time-major: each strided convolution is a matrix product over windows of
+ * frames (one row per output frame, kernel x channels wide) through oneDNN (fp32, GELU fused) or
+ * FBGEMM (int8), and the first layer folds its GroupNorm into the product
+ * ({@link FoldedGroupNormConv}). Training and GPUs run the channel-major convolutions.
  */
 public final class ConvFeatureEncoder extends Module {
+    /** {@code -Dmert4j.timeMajorConv=false} keeps fp32 CPU inference channel-major (for before/after timings). */
+    public static final String TIME_MAJOR_PROPERTY = "mert4j.timeMajorConv";
     private final ConvLayer[] layers;
     // Java peers of registered modules must stay reachable: libtorch calls back into them (train/eval)
     private final Module layerList;
@@ -38,27 +49,37 @@ public final class ConvFeatureEncoder extends Module {
 
     /** [B, N] waveform -> [B, T, C] features. */
     public Tensor forward(Tensor wave) {
-        boolean int8 = quantized && !is_training() && !GradMode.is_enabled() && !wave.is_cuda();
-        int channelMajor = int8 ? 1 : layers.length;
-        Tensor x = wave.unsqueeze(1);
-        for (int i = 0; i < channelMajor; i++) {
-            x = layers[i].forward(x);
-        }
-        x = x.transpose(1, 2);
-        if (channelMajor < layers.length) {
-            x = x.contiguous();
-            for (int i = channelMajor; i < layers.length; i++) {
-                x = layers[i].forwardInt8(x);
+        if (timeMajor(wave)) {
+            ConvLayer first = layers[0];
+            Tensor x = OneDnnLinear.available() && first.act == Activation.GELU
+                    && FoldedGroupNormConv.applies(first.conv, first.groupNorm)
+                    ? FoldedGroupNormConv.forward(wave, first.conv, first.groupNorm)
+                    : first.forward(wave.unsqueeze(1)).transpose(1, 2).contiguous();
+            for (int i = 1; i < layers.length; i++) {
+                x = layers[i].forwardWindows(x);
             }
+            return x;
         }
-        return x;
+        Tensor x = wave.unsqueeze(1);
+        for (ConvLayer layer : layers) {
+            x = layer.forward(x);
+        }
+        return x.transpose(1, 2);
+    }
+
+    /** CPU inference in fp32, int8 or with oneDNN at hand for the fp32 window products (see the class comment). */
+    private boolean timeMajor(Tensor wave) {
+        Tensor w = layers[0].conv.weight;
+        boolean cpuInference = !is_training() && !GradMode.is_enabled() && !wave.is_cuda() && !w.is_cuda()
+                && wave.scalar_type().intern() == ScalarType.Float && w.scalar_type().intern() == ScalarType.Float;
+        return cpuInference && (quantized
+                || OneDnnLinear.available() && !"false".equals(System.getProperty(TIME_MAJOR_PROPERTY)));
     }
 
     /**
-     * Int8 for CPU inference in every layer after the first: each strided convolution becomes a matrix
-     * product over windows of time-major frames (one row per output frame, kernel x channels wide),
-     * run by FBGEMM like the transformer's Linears. The first layer (one input channel, under 1 % of the
-     * arithmetic) stays fp32. Training keeps the fp32 convolutions.
+     * Int8 for CPU inference in every layer after the first: the window products run in FBGEMM like
+     * the transformer's Linears. The first layer (one input channel, under 1 % of the arithmetic) stays
+     * fp32. Training keeps the fp32 convolutions.
      */
     void quantizeDynamicInt8() {
         for (int i = 1; i < layers.length; i++) {
@@ -103,14 +124,48 @@ public final class ConvFeatureEncoder extends Module {
             windowsInt8 = lin;
         }
 
-        /** [B, T, in] contiguous -> [B, T', out] contiguous, through the int8 window product. */
-        Tensor forwardInt8(Tensor x) {
-            long b = x.size(0);
+        /**
+         * Output frames per window product: the copied windows are kernel x channels wide (74 MB for
+         * the 12,000 frames of a 5 s window's second layer), so a whole long clip goes in pieces.
+         */
+        private static final long FRAMES_PER_PRODUCT = 16384;
+
+        /** [B, T, in] contiguous -> [B, T', out] contiguous, the conv as a product over windows. */
+        Tensor forwardWindows(Tensor x) {
+            long t = x.size(1);
+            long frames = (t - conv.kernel) / conv.stride + 1;
+            if (frames < 1) {
+                throw new IllegalArgumentException("conv layer input of " + t + " frames is shorter than its kernel ("
+                        + conv.kernel + "): the audio is too short for this model");
+            }
+            // [out, in, k] -> [out, k, in]: the layout of a window row (unused once int8)
+            Tensor w = windowsInt8 == null ? conv.weight.permute(0, 2, 1).reshape(conv.outChannels, -1) : null;
+            if (frames <= FRAMES_PER_PRODUCT) {
+                return windowProduct(x, 0, frames, w);
+            }
+            TensorVector pieces = new TensorVector();
+            for (long start = 0; start < frames; start += FRAMES_PER_PRODUCT) {
+                pieces.push_back(windowProduct(x, start, Math.min(FRAMES_PER_PRODUCT, frames - start), w));
+            }
+            return torch.cat(pieces, 1);
+        }
+
+        /** Output frames [start, start + count) of {@link #forwardWindows}. */
+        private Tensor windowProduct(Tensor x, long start, long count, Tensor w) {
             long t = x.size(1);
             long c = x.size(2);
-            long frames = (t - conv.kernel) / conv.stride + 1;
-            Tensor windows = x.as_strided(new long[] {b, frames, conv.kernel * c}, new long[] {t * c, conv.stride * c, 1});
-            Tensor y = windowsInt8.forward(windows.contiguous());
+            // as_strided keeps the view's storage offset: narrow first to start at this piece
+            Tensor span = x.narrow(1, start * conv.stride, (count - 1) * conv.stride + conv.kernel);
+            Tensor windows = span.as_strided(new long[] {x.size(0), count, conv.kernel * c},
+                    new long[] {t * c, conv.stride * c, 1}).contiguous();
+            Tensor y;
+            if (windowsInt8 != null) {
+                y = windowsInt8.forward(windows);
+            } else if (layerNorm == null && act == Activation.GELU) {
+                return OneDnnLinear.applyGelu(windows, w, conv.bias);
+            } else {
+                y = OneDnnLinear.apply(windows, w, conv.bias);
+            }
             if (layerNorm != null) {
                 y = layerNorm.forward(y);
             }

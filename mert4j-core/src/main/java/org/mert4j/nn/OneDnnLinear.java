@@ -48,13 +48,22 @@ public final class OneDnnLinear {
      * MERT's shapes and would keep a second copy of every weight.
      */
     public static Tensor apply(Tensor x, Tensor weight, Tensor bias) {
+        return call(x, weight, bias, "none", null);
+    }
+
+    /** gelu(x W^T + b), exact (erf) GELU applied by oneDNN as the product is written: one pass less. */
+    public static Tensor applyGelu(Tensor x, Tensor weight, Tensor bias) {
+        return call(x, weight, bias, "gelu", "none");
+    }
+
+    private static Tensor call(Tensor x, Tensor weight, Tensor bias, String postOp, String algorithm) {
         IValueVector stack = new IValueVector();
         stack.push_back(new IValue(x));
         stack.push_back(new IValue(weight));
         stack.push_back(bias != null ? new IValue(bias) : new IValue());
-        stack.push_back(new IValue("none"));
+        stack.push_back(new IValue(postOp));
         stack.push_back(new IValue(noScalars()));
-        stack.push_back(new IValue());
+        stack.push_back(algorithm != null ? new IValue(algorithm) : new IValue());
         LINEAR.callBoxed(stack);
         return result(stack);
     }

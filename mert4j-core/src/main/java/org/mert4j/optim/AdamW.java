@@ -5,9 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -15,7 +17,8 @@ import org.bytedeco.pytorch.global.torch;
  * p -= lr*wd*p; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
  * p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps).
  * Its state is plain named tensors, so a checkpoint stores it as safetensors and a resumed run
- * continues bit for bit.
+ * continues bit for bit. The update runs in libtorch's fused kernel where it can ({@link FusedAdamW}:
+ * float parameters on one device), else tensor by tensor.
  */
 public final class AdamW {
     private final Map<String, Tensor> params;
@@ -26,8 +29,15 @@ public final class AdamW {
     private final double eps;
     private final double weightDecay;
     private long step;
+    private final boolean fused;
 
     public AdamW(Map<String, Tensor> params, double beta1, double beta2, double eps, double weightDecay) {
+        this(params, beta1, beta2, eps, weightDecay, FusedAdamW.available());
+    }
+
+    /** {@code fused = false} forces the tensor-by-tensor update (it is also the fallback). */
+    public AdamW(Map<String, Tensor> params, double beta1, double beta2, double eps, double weightDecay,
+                 boolean fused) {
         this.params = new LinkedHashMap<>(params);
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -37,6 +47,24 @@ public final class AdamW {
             expAvg.put(e.getKey(), torch.zeros_like(e.getValue()));
             expAvgSq.put(e.getKey(), torch.zeros_like(e.getValue()));
         }
+        this.fused = fused && FusedAdamW.available() && fusable(this.params.values());
+    }
+
+    /** Whether updates run in the fused kernel. */
+    public boolean fused() {
+        return fused;
+    }
+
+    private static boolean fusable(Iterable<Tensor> params) {
+        String device = null;
+        for (Tensor p : params) {
+            String d = p.device().str().getString();
+            if (p.scalar_type().intern() != torch.ScalarType.Float || (device != null && !device.equals(d))) {
+                return false;
+            }
+            device = d;
+        }
+        return device != null;
     }
 
     public long stepCount() {
@@ -46,6 +74,10 @@ public final class AdamW {
     /** One update with learning rate {@code lr}; parameters without a gradient are left alone. */
     public void step(double lr) {
         step++;
+        if (fused) {
+            fusedStep(lr);
+            return;
+        }
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
         try (NoGradGuard guard = new NoGradGuard()) {
@@ -65,6 +97,33 @@ public final class AdamW {
                 Tensor denom = v.sqrt().div_(new Scalar(bias2Sqrt)).add_(new Scalar(eps));
                 p.addcdiv_(m, denom, new Scalar(-lr / bias1));
             }
+        }
+    }
+
+    private void fusedStep(double lr) {
+        List<Tensor> ps = new ArrayList<>();
+        List<Tensor> gs = new ArrayList<>();
+        List<Tensor> ms = new ArrayList<>();
+        List<Tensor> vs = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : params.entrySet()) {
+            Tensor g = e.getValue().grad();
+            if (g == null || g.isNull() || !g.defined()) {
+                continue;
+            }
+            ps.add(e.getValue());
+            gs.add(g);
+            ms.add(expAvg.get(e.getKey()));
+            vs.add(expAvgSq.get(e.getKey()));
+        }
+        if (ps.isEmpty()) {
+            return;
+        }
+        try (NoGradGuard guard = new NoGradGuard()) {
+            // the kernel reads the step count from a tensor beside the parameters; one serves them all
+            Tensor count = torch.full(new long[] {}, new Scalar((double) step),
+                    new TensorOptions(torch.ScalarType.Float).device(new DeviceOptional(ps.get(0).device())));
+            FusedAdamW.step(ps, gs, ms, vs, java.util.Collections.nCopies(ps.size(), count), lr, beta1, beta2,
+                    weightDecay, eps);
         }
     }
 
