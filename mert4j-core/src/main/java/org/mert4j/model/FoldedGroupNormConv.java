@@ -42,7 +42,6 @@ final class FoldedGroupNormConv {
                     + conv.kernel + ")");
         }
         Tensor w = conv.weight.view(conv.outChannels, conv.kernel).to(ScalarType.Double);
-        Tensor bias = conv.bias != null ? conv.bias.to(ScalarType.Double) : null;
         Tensor gamma = norm.weight.to(ScalarType.Double);
         Tensor beta = norm.bias.to(ScalarType.Double);
         Tensor contiguous = wave.contiguous();

@@ -1,6 +1,7 @@
 package org.mert4j.optim;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +123,7 @@ public final class AdamW {
             // the kernel reads the step count from a tensor beside the parameters; one serves them all
             Tensor count = torch.full(new long[] {}, new Scalar((double) step),
                     new TensorOptions(torch.ScalarType.Float).device(new DeviceOptional(ps.get(0).device())));
-            FusedAdamW.step(ps, gs, ms, vs, java.util.Collections.nCopies(ps.size(), count), lr, beta1, beta2,
+            FusedAdamW.step(ps, gs, ms, vs, Collections.nCopies(ps.size(), count), lr, beta1, beta2,
                     weightDecay, eps);
         }
     }
