@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.mert4j.tensor.Tensors;
 
 /**
  * CPU inference runs the conv front time-major (window products, GroupNorm folded into the first
@@ -44,10 +45,10 @@ class TimeMajorConvFrontTest {
             try (InferenceMode guard = new InferenceMode()) {
                 Tensor a = front.forward(wave);
                 shape = a.sizes().vec().get();
-                timeMajor = org.mert4j.tensor.Tensors.toFloats(a);
+                timeMajor = Tensors.toFloats(a);
                 System.setProperty(ConvFeatureEncoder.TIME_MAJOR_PROPERTY, "false");
                 try {
-                    channelMajor = org.mert4j.tensor.Tensors.toFloats(front.forward(wave));
+                    channelMajor = Tensors.toFloats(front.forward(wave));
                 } finally {
                     System.clearProperty(ConvFeatureEncoder.TIME_MAJOR_PROPERTY);
                 }
