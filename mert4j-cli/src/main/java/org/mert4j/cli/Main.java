@@ -52,6 +52,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        String blas = org.mert4j.tensor.CpuThreads.blasWarning(System.getenv());
+        if (blas != null) {
+            System.err.println("mert: warning: " + blas);
+        }
         System.exit(commandLine().execute(args));
     }
 }

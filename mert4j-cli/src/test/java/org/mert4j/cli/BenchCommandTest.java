@@ -23,7 +23,7 @@ class BenchCommandTest {
     @Test
     void benchOfTheTinyPresetReportsEverySuiteAsJson(@TempDir Path dir) throws Exception {
         Cli.Result r = Cli.run("bench", "--model", "preset:tiny", "--suite", "embed,features,train", "--clip", "6",
-                "--batch", "2", "--int8", "--warmup", "0", "--repeat", "1", "--threads", "1", "--train-batch", "1",
+                "--batch", "2", "--int8", "--warmup", "0", "--repeat", "1", "--threads", "2", "--train-batch", "1",
                 "--train-seconds", "1", "--codebooks", "2", "--classes", "16", "--json", "-",
                 "--save-model", dir.toString());
         assertEquals(0, r.exitCode(), r::toString);
@@ -41,6 +41,10 @@ class BenchCommandTest {
         // int8 weights change the embeddings only slightly: cosine to fp32 close to 1 on every layer
         assertTrue(byKind.get("embed_int8").get("cosine_min").asDouble() > 0.95, byKind.get("embed_int8")::toString);
         assertEquals(1, byKind.get("train").get("batch").asInt());
+        // inference runs BLAS single-threaded; training must get the threads back even after --save-model
+        // created a model (which switches BLAS to the inference setting)
+        assertEquals(1, root.get("blas_threads").asInt(), root::toString);
+        assertEquals(2, byKind.get("train").get("blas_threads").asInt(), byKind.get("train")::toString);
         assertTrue(root.get("memory").get("peak_rss_mb").asDouble() > 0, root::toString);
         // the saved folders load back as the models that were timed
         try (MertModel m = MertModel.load(dir.resolve("embed"), "cpu")) {

@@ -30,7 +30,7 @@ public final class FeedForward extends Module {
 
     /** [B, T, H] -> [B, T, H] */
     public Tensor forward(Tensor x) {
-        Tensor h = Dropout.apply(act.apply(intermediate.forward(x)), activationDropout, is_training());
+        Tensor h = Dropout.apply(intermediate.forward(x, act), activationDropout, is_training());
         return Dropout.apply(output.forward(h), hiddenDropout, is_training());
     }
 }

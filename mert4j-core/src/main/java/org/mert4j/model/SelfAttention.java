@@ -13,7 +13,8 @@ import org.mert4j.nn.Linear;
  * Uses libtorch's fused {@code scaled_dot_product_attention}. With {@code attention_relax} c > 0 and
  * in training, logits a become (a/c - max(a/c)) * c before the softmax: the same softmax
  * mathematically, but safe in reduced precision (MERT's stabiliser). In fp32 inference the fused
- * kernel gives the same result, so it is used there.
+ * kernel gives the same result, so it is used there. CPU training with attention dropout spells the
+ * attention out, so that its dropout uses the cheaper mask of {@link Dropout}.
  */
 public final class SelfAttention extends Module {
     private final Linear q;
@@ -52,10 +53,26 @@ public final class SelfAttention extends Module {
         Tensor qh = splitHeads(q.forward(x), b, t);
         Tensor kh = splitHeads(k.forward(x), b, t);
         Tensor vh = splitHeads(v.forward(x), b, t);
-        Tensor ctx = relax > 0 && is_training() ? relaxedAttention(qh, kh, vh)
-                : torch.scaled_dot_product_attention(qh, kh, vh, new TensorOptional(),
-                        is_training() ? dropout : 0.0, false, new DoubleOptional(), false);
+        Tensor ctx;
+        if (relax > 0 && is_training()) {
+            ctx = relaxedAttention(qh, kh, vh);
+        } else if (is_training() && dropout > 0 && !x.is_cuda()) {
+            // libtorch's CPU attention has no fused dropout: its math path with the faster mask (Dropout)
+            ctx = explicitAttention(qh, kh, vh);
+        } else {
+            ctx = torch.scaled_dot_product_attention(qh, kh, vh, new TensorOptional(),
+                    is_training() ? dropout : 0.0, false, new DoubleOptional(), false);
+        }
         return out.forward(ctx.transpose(1, 2).reshape(b, t, (long) heads * headDim));
+    }
+
+    /** softmax(QK^T/sqrt(d)) V with dropout on the probabilities, spelled out. */
+    Tensor explicitAttention(Tensor qh, Tensor kh, Tensor vh) {
+        Tensor logits = torch.matmul(qh.mul(new org.bytedeco.pytorch.Scalar(1.0 / Math.sqrt(headDim))),
+                kh.transpose(-2, -1));
+        Tensor probs = Dropout.apply(torch.softmax(logits, -1, new org.bytedeco.pytorch.ScalarTypeOptional()),
+                dropout, is_training());
+        return torch.matmul(probs, vh);
     }
 
     /** The explicit softmax(QK^T/sqrt(d)) V with attention relaxation. */

@@ -58,15 +58,34 @@ public final class Linear extends Module {
      * once quantised, else fp32 through oneDNN ({@link OneDnnLinear}); everything else is torch.linear.
      */
     public Tensor forward(Tensor x) {
-        if (!is_training() && !x.is_cuda() && !GradMode.is_enabled()) {
-            if (int8 != null) {
-                return torch.fbgemm_linear_int8_weight_fp32_activation(x, int8.quantized, int8.packed, int8.colOffsets,
-                        int8.scale, int8.zeroPoint, int8.bias);
-            }
-            if (OneDnnLinear.available() && x.scalar_type().intern() == ScalarType.Float
-                    && weight.scalar_type().intern() == ScalarType.Float && !weight.is_cuda()) {
-                return OneDnnLinear.apply(x, weight, bias);
-            }
+        return forward(x, null);
+    }
+
+    /**
+     * {@code activation(forward(x))}; on the CPU in fp32 inference oneDNN applies an exact GELU as it
+     * writes the product (one pass over the output less). A null activation is the identity.
+     */
+    public Tensor forward(Tensor x, Activation activation) {
+        if (activation == Activation.GELU && int8 == null && oneDnnInference(x)) {
+            return OneDnnLinear.applyGelu(x, weight, bias);
+        }
+        Tensor y = product(x);
+        return activation == null ? y : activation.apply(y);
+    }
+
+    private boolean oneDnnInference(Tensor x) {
+        return !is_training() && !x.is_cuda() && !GradMode.is_enabled() && OneDnnLinear.available()
+                && x.scalar_type().intern() == ScalarType.Float && weight.scalar_type().intern() == ScalarType.Float
+                && !weight.is_cuda();
+    }
+
+    private Tensor product(Tensor x) {
+        if (int8 != null && !is_training() && !x.is_cuda() && !GradMode.is_enabled()) {
+            return torch.fbgemm_linear_int8_weight_fp32_activation(x, int8.quantized, int8.packed, int8.colOffsets,
+                    int8.scale, int8.zeroPoint, int8.bias);
+        }
+        if (int8 == null && oneDnnInference(x)) {
+            return OneDnnLinear.apply(x, weight, bias);
         }
         return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
     }
