@@ -53,35 +53,26 @@ public final class SelfAttention extends Module {
         Tensor qh = splitHeads(q.forward(x), b, t);
         Tensor kh = splitHeads(k.forward(x), b, t);
         Tensor vh = splitHeads(v.forward(x), b, t);
-        Tensor ctx;
-        if (relax > 0 && is_training()) {
-            ctx = relaxedAttention(qh, kh, vh);
-        } else if (is_training() && dropout > 0 && !x.is_cuda()) {
-            // libtorch's CPU attention has no fused dropout: its math path with the faster mask (Dropout)
-            ctx = explicitAttention(qh, kh, vh);
-        } else {
-            ctx = torch.scaled_dot_product_attention(qh, kh, vh, new TensorOptional(),
-                    is_training() ? dropout : 0.0, false, new DoubleOptional(), false);
-        }
+        // libtorch's CPU attention has no fused dropout, so CPU training spells it out with the cheaper
+        // mask of Dropout; relaxation needs the logits in any case
+        Tensor ctx = is_training() && (relax > 0 || dropout > 0 && !x.is_cuda()) ? explicitAttention(qh, kh, vh)
+                : torch.scaled_dot_product_attention(qh, kh, vh, new TensorOptional(),
+                        is_training() ? dropout : 0.0, false, new DoubleOptional(), false);
         return out.forward(ctx.transpose(1, 2).reshape(b, t, (long) heads * headDim));
     }
 
-    /** softmax(QK^T/sqrt(d)) V with dropout on the probabilities, spelled out. */
+    /**
+     * softmax(QK^T/sqrt(d)) V spelled out, with dropout on the probabilities and, in training with
+     * {@code attention_relax} > 0, the relaxation of the logits.
+     */
     Tensor explicitAttention(Tensor qh, Tensor kh, Tensor vh) {
         Tensor logits = torch.matmul(qh.mul(new org.bytedeco.pytorch.Scalar(1.0 / Math.sqrt(headDim))),
                 kh.transpose(-2, -1));
+        if (relax > 0 && is_training()) {
+            Tensor scaled = logits.div(new org.bytedeco.pytorch.Scalar(relax));
+            logits = scaled.sub(scaled.amax(new long[] {-1}, true)).mul(new org.bytedeco.pytorch.Scalar(relax));
+        }
         Tensor probs = Dropout.apply(torch.softmax(logits, -1, new org.bytedeco.pytorch.ScalarTypeOptional()),
-                dropout, is_training());
-        return torch.matmul(probs, vh);
-    }
-
-    /** The explicit softmax(QK^T/sqrt(d)) V with attention relaxation. */
-    Tensor relaxedAttention(Tensor qh, Tensor kh, Tensor vh) {
-        Tensor logits = torch.matmul(qh.mul(new org.bytedeco.pytorch.Scalar(1.0 / Math.sqrt(headDim))),
-                kh.transpose(-2, -1));
-        Tensor scaled = logits.div(new org.bytedeco.pytorch.Scalar(relax));
-        Tensor relaxed = scaled.sub(scaled.amax(new long[] {-1}, true)).mul(new org.bytedeco.pytorch.Scalar(relax));
-        Tensor probs = Dropout.apply(torch.softmax(relaxed, -1, new org.bytedeco.pytorch.ScalarTypeOptional()),
                 dropout, is_training());
         return torch.matmul(probs, vh);
     }

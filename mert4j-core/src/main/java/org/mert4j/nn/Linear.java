@@ -73,14 +73,17 @@ public final class Linear extends Module {
         return activation == null ? y : activation.apply(y);
     }
 
+    private boolean cpuInference(Tensor x) {
+        return !is_training() && !x.is_cuda() && !GradMode.is_enabled();
+    }
+
     private boolean oneDnnInference(Tensor x) {
-        return !is_training() && !x.is_cuda() && !GradMode.is_enabled() && OneDnnLinear.available()
-                && x.scalar_type().intern() == ScalarType.Float && weight.scalar_type().intern() == ScalarType.Float
-                && !weight.is_cuda();
+        return cpuInference(x) && OneDnnLinear.available() && x.scalar_type().intern() == ScalarType.Float
+                && weight.scalar_type().intern() == ScalarType.Float && !weight.is_cuda();
     }
 
     private Tensor product(Tensor x) {
-        if (int8 != null && !is_training() && !x.is_cuda() && !GradMode.is_enabled()) {
+        if (int8 != null && cpuInference(x)) {
             return torch.fbgemm_linear_int8_weight_fp32_activation(x, int8.quantized, int8.packed, int8.colOffsets,
                     int8.scale, int8.zeroPoint, int8.bias);
         }
