@@ -12,6 +12,7 @@ import org.mert4j.nn.Conv1d;
 import org.mert4j.nn.GroupNorm;
 import org.mert4j.nn.LayerNorm;
 import org.mert4j.nn.Linear;
+import org.mert4j.nn.OneDnnConv;
 import org.mert4j.nn.OneDnnLinear;
 
 /**
@@ -20,10 +21,11 @@ import org.mert4j.nn.OneDnnLinear;
  * one group per channel; {@code layer} mode: every layer has a LayerNorm over channels.
  * State-dict prefix: {@code feature_extractor.conv_layers.{i}}.
  *
- * <p>CPU inference runs time-major: each strided convolution is a matrix product over windows of
- * frames (one row per output frame, kernel x channels wide) through oneDNN (fp32, GELU fused) or
- * FBGEMM (int8), and the first layer folds its GroupNorm into the product
- * ({@link FoldedGroupNormConv}). Training and GPUs run the channel-major convolutions.
+ * <p>CPU inference runs time-major ([B, T, C] between layers): the first layer folds its GroupNorm
+ * into one product over the waveform's windows ({@link FoldedGroupNormConv}); the later layers are
+ * oneDNN convolutions over time-major frames with GELU fused ({@link OneDnnConv}), or once int8, FBGEMM
+ * products over copied windows of frames (one row per output frame, kernel x channels wide). Training
+ * and GPUs run the channel-major convolutions.
  */
 public final class ConvFeatureEncoder extends Module {
     /** {@code -Dmert4j.timeMajorConv=false} keeps fp32 CPU inference channel-major (for before/after timings). */
@@ -56,7 +58,7 @@ public final class ConvFeatureEncoder extends Module {
                     ? FoldedGroupNormConv.forward(wave, first.conv, first.groupNorm)
                     : first.forward(wave.unsqueeze(1)).transpose(1, 2).contiguous();
             for (int i = 1; i < layers.length; i++) {
-                x = layers[i].forwardWindows(x);
+                x = layers[i].forwardTimeMajor(x);
             }
             return x;
         }
@@ -67,13 +69,13 @@ public final class ConvFeatureEncoder extends Module {
         return x.transpose(1, 2);
     }
 
-    /** CPU inference in fp32, int8 or with oneDNN at hand for the fp32 window products (see the class comment). */
+    /** CPU inference, int8 or fp32 with oneDNN at hand (see the class comment). */
     private boolean timeMajor(Tensor wave) {
         Tensor w = layers[0].conv.weight;
         boolean cpuInference = !is_training() && !GradMode.is_enabled() && !wave.is_cuda() && !w.is_cuda()
                 && wave.scalar_type().intern() == ScalarType.Float && w.scalar_type().intern() == ScalarType.Float;
         return cpuInference && (quantized
-                || OneDnnLinear.available() && !"false".equals(System.getProperty(TIME_MAJOR_PROPERTY)));
+                || OneDnnConv.available() && !"false".equals(System.getProperty(TIME_MAJOR_PROPERTY)));
     }
 
     /**
@@ -125,47 +127,48 @@ public final class ConvFeatureEncoder extends Module {
         }
 
         /**
-         * Output frames per window product: the copied windows are kernel x channels wide (74 MB for
-         * the 12,000 frames of a 5 s window's second layer), so a whole long clip goes in pieces.
+         * Output frames per int8 window product: the copied windows are kernel x channels wide (74 MB
+         * for the 12,000 frames of a 5 s window's second layer), so a whole long clip goes in pieces.
          */
         private static final long FRAMES_PER_PRODUCT = 16384;
 
-        /** [B, T, in] contiguous -> [B, T', out] contiguous, the conv as a product over windows. */
-        Tensor forwardWindows(Tensor x) {
+        /** [B, T, in] -> [B, T', out] contiguous, time-major throughout. */
+        Tensor forwardTimeMajor(Tensor x) {
             long t = x.size(1);
             long frames = (t - conv.kernel) / conv.stride + 1;
             if (frames < 1) {
                 throw new IllegalArgumentException("conv layer input of " + t + " frames is shorter than its kernel ("
                         + conv.kernel + "): the audio is too short for this model");
             }
-            // [out, in, k] -> [out, k, in]: the layout of a window row (unused once int8)
-            Tensor w = windowsInt8 == null ? conv.weight.permute(0, 2, 1).reshape(conv.outChannels, -1) : null;
+            if (windowsInt8 == null) {
+                boolean fuseGelu = layerNorm == null && act == Activation.GELU;
+                Tensor y = OneDnnConv.timeMajor(x, conv.weight, conv.bias, conv.stride, 0, 1, fuseGelu);
+                return fuseGelu ? y : normAndActivation(y);
+            }
             if (frames <= FRAMES_PER_PRODUCT) {
-                return windowProduct(x, 0, frames, w);
+                return int8WindowProduct(x, 0, frames);
             }
             TensorVector pieces = new TensorVector();
             for (long start = 0; start < frames; start += FRAMES_PER_PRODUCT) {
-                pieces.push_back(windowProduct(x, start, Math.min(FRAMES_PER_PRODUCT, frames - start), w));
+                pieces.push_back(int8WindowProduct(x, start, Math.min(FRAMES_PER_PRODUCT, frames - start)));
             }
             return torch.cat(pieces, 1);
         }
 
-        /** Output frames [start, start + count) of {@link #forwardWindows}. */
-        private Tensor windowProduct(Tensor x, long start, long count, Tensor w) {
+        /** Output frames [start, start + count): the int8 conv as a product over copied windows of frames. */
+        private Tensor int8WindowProduct(Tensor x, long start, long count) {
             long t = x.size(1);
             long c = x.size(2);
+            Tensor contiguous = x.contiguous();
             // as_strided keeps the view's storage offset: narrow first to start at this piece
-            Tensor span = x.narrow(1, start * conv.stride, (count - 1) * conv.stride + conv.kernel);
+            Tensor span = contiguous.narrow(1, start * conv.stride, (count - 1) * conv.stride + conv.kernel);
             Tensor windows = span.as_strided(new long[] {x.size(0), count, conv.kernel * c},
                     new long[] {t * c, conv.stride * c, 1}).contiguous();
-            Tensor y;
-            if (windowsInt8 != null) {
-                y = windowsInt8.forward(windows);
-            } else if (layerNorm == null && act == Activation.GELU) {
-                return OneDnnLinear.applyGelu(windows, w, conv.bias);
-            } else {
-                y = OneDnnLinear.apply(windows, w, conv.bias);
-            }
+            return normAndActivation(windowsInt8.forward(windows));
+        }
+
+        /** The norm (if a LayerNorm) and activation of time-major conv output. */
+        private Tensor normAndActivation(Tensor y) {
             if (layerNorm != null) {
                 y = layerNorm.forward(y);
             }

@@ -1,8 +1,11 @@
 package org.mert4j.model;
 
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.mert4j.nn.Activation;
+import org.mert4j.nn.OneDnnConv;
 import org.mert4j.nn.WeightNormConv1d;
 
 /**
@@ -29,10 +32,25 @@ public final class PositionalConvEmbedding extends Module {
 
     /** [B, T, H] -> [B, T, H] */
     public Tensor forward(Tensor x) {
+        if (oneDnnInference(x)) {
+            // time-major in and out, GELU applied as oneDNN writes
+            boolean fuseGelu = act == Activation.GELU;
+            Tensor y = OneDnnConv.timeMajor(x, conv.weight(), conv.bias, 1, conv.padding, conv.groups, fuseGelu);
+            if (dropLast) {
+                y = y.narrow(1, 0, y.size(1) - 1);
+            }
+            return fuseGelu ? y : act.apply(y);
+        }
         Tensor y = conv.forward(x.transpose(1, 2));
         if (dropLast) {
             y = y.narrow(2, 0, y.size(2) - 1);
         }
         return act.apply(y).transpose(1, 2);
+    }
+
+    private boolean oneDnnInference(Tensor x) {
+        return OneDnnConv.available() && !is_training() && !GradMode.is_enabled() && !x.is_cuda()
+                && x.scalar_type().intern() == ScalarType.Float && !conv.weightV.is_cuda()
+                && conv.weightV.scalar_type().intern() == ScalarType.Float;
     }
 }

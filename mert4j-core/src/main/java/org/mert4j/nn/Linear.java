@@ -73,6 +73,11 @@ public final class Linear extends Module {
         return activation == null ? y : activation.apply(y);
     }
 
+    /** Whether {@link #forward} would run x through oneDNN in fp32 (CPU inference, not quantised). */
+    public boolean runsOnOneDnn(Tensor x) {
+        return int8 == null && oneDnnInference(x);
+    }
+
     private boolean cpuInference(Tensor x) {
         return !is_training() && !x.is_cuda() && !GradMode.is_enabled();
     }

@@ -74,7 +74,7 @@ public final class OneDnnLinear {
     }
 
     /** The operator's {@code Scalar?[] scalars} argument: an empty list of that element type. */
-    private static GenericList noScalars() {
+    static GenericList noScalars() {
         return new GenericList(OptionalType.get(new Type.TypePtr(NumberType.getNumberIntTypePtr().get())));
     }
 }
