@@ -52,21 +52,35 @@ public final class ConvFeatureEncoder extends Module {
     /** [B, N] waveform -> [B, T, C] features. */
     public Tensor forward(Tensor wave) {
         if (timeMajor(wave)) {
-            ConvLayer first = layers[0];
-            Tensor x = OneDnnLinear.available() && first.act == Activation.GELU
-                    && FoldedGroupNormConv.applies(first.conv, first.groupNorm)
-                    ? FoldedGroupNormConv.forward(wave, first.conv, first.groupNorm)
-                    : first.forward(wave.unsqueeze(1)).transpose(1, 2).contiguous();
-            for (int i = 1; i < layers.length; i++) {
-                x = layers[i].forwardTimeMajor(x);
+            if (wave.size(0) == 1) {
+                return forwardTimeMajor(wave);
             }
-            return x;
+            // one clip at a time: a 5 s clip's activations (about 100 MB) stay in cache far better than
+            // a batch's, which measured 15-35 % slower for 6 clips
+            TensorVector clips = new TensorVector();
+            for (long i = 0; i < wave.size(0); i++) {
+                clips.push_back(forwardTimeMajor(wave.narrow(0, i, 1)));
+            }
+            return torch.cat(clips, 0);
         }
         Tensor x = wave.unsqueeze(1);
         for (ConvLayer layer : layers) {
             x = layer.forward(x);
         }
         return x.transpose(1, 2);
+    }
+
+    /** [B, N] -> [B, T, C] time-major through every layer (see the class comment). */
+    private Tensor forwardTimeMajor(Tensor wave) {
+        ConvLayer first = layers[0];
+        Tensor x = OneDnnLinear.available() && first.act == Activation.GELU
+                && FoldedGroupNormConv.applies(first.conv, first.groupNorm)
+                ? FoldedGroupNormConv.forward(wave, first.conv, first.groupNorm)
+                : first.forward(wave.unsqueeze(1)).transpose(1, 2).contiguous();
+        for (int i = 1; i < layers.length; i++) {
+            x = layers[i].forwardTimeMajor(x);
+        }
+        return x;
     }
 
     /** CPU inference, int8 or fp32 with oneDNN at hand (see the class comment). */
