@@ -5,12 +5,8 @@ import org.bytedeco.pytorch.GenericList;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
 import org.bytedeco.pytorch.ListType;
-import org.bytedeco.pytorch.NumberType;
 import org.bytedeco.pytorch.OperatorHandle;
-import org.bytedeco.pytorch.OptionalType;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.Type;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * fp32 1-D convolution on the CPU over time-major frames [B, T, C], through oneDNN
