@@ -1,14 +1,13 @@
 package org.mert4j.model;
 
-import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.mert4j.nn.Activation;
 import org.mert4j.nn.Conv1d;
+import org.mert4j.nn.CpuInference;
 import org.mert4j.nn.GroupNorm;
 import org.mert4j.nn.LayerNorm;
 import org.mert4j.nn.Linear;
@@ -85,10 +84,7 @@ public final class ConvFeatureEncoder extends Module {
 
     /** CPU inference, int8 or fp32 with oneDNN at hand (see the class comment). */
     private boolean timeMajor(Tensor wave) {
-        Tensor w = layers[0].conv.weight;
-        boolean cpuInference = !is_training() && !GradMode.is_enabled() && !wave.is_cuda() && !w.is_cuda()
-                && wave.scalar_type().intern() == ScalarType.Float && w.scalar_type().intern() == ScalarType.Float;
-        return cpuInference && (quantized
+        return CpuInference.fp32(this, wave, layers[0].conv.weight) && (quantized
                 || OneDnnConv.available() && !"false".equals(System.getProperty(TIME_MAJOR_PROPERTY)));
     }
 

@@ -1,10 +1,9 @@
 package org.mert4j.model;
 
-import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.mert4j.nn.Activation;
+import org.mert4j.nn.CpuInference;
 import org.mert4j.nn.OneDnnConv;
 import org.mert4j.nn.WeightNormConv1d;
 
@@ -49,8 +48,6 @@ public final class PositionalConvEmbedding extends Module {
     }
 
     private boolean oneDnnInference(Tensor x) {
-        return OneDnnConv.available() && !is_training() && !GradMode.is_enabled() && !x.is_cuda()
-                && x.scalar_type().intern() == ScalarType.Float && !conv.weightV.is_cuda()
-                && conv.weightV.scalar_type().intern() == ScalarType.Float;
+        return OneDnnConv.available() && CpuInference.fp32(this, x, conv.weightV);
     }
 }

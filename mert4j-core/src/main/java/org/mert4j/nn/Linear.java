@@ -8,7 +8,6 @@ import org.bytedeco.pytorch.T_TensorTensorDoubleLong_T;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /** y = x W^T + b. Parameters {@code weight} [out, in] and {@code bias} [out], as in PyTorch. */
 public final class Linear extends Module {
@@ -83,8 +82,7 @@ public final class Linear extends Module {
     }
 
     private boolean oneDnnInference(Tensor x) {
-        return cpuInference(x) && OneDnnLinear.available() && x.scalar_type().intern() == ScalarType.Float
-                && weight.scalar_type().intern() == ScalarType.Float && !weight.is_cuda();
+        return OneDnnLinear.available() && CpuInference.fp32(this, x, weight);
     }
 
     private Tensor product(Tensor x) {
