@@ -1,5 +1,6 @@
 package org.mert4j.nn;
 
+import java.util.Arrays;
 import org.bytedeco.pytorch.Dispatcher;
 import org.bytedeco.pytorch.GenericList;
 import org.bytedeco.pytorch.IValue;
@@ -45,8 +46,13 @@ public final class OneDnnConv {
     public static Tensor timeMajor(Tensor x, Tensor weight, Tensor bias, long stride, long padding, long groups,
                                    boolean gelu) {
         if (x.dim() != 3 || weight.dim() != 3 || x.size(2) != weight.size(1) * groups) {
-            throw new IllegalArgumentException("time-major convolution: frames " + x.sizes().vec()
-                    + " do not match weight " + weight.sizes().vec() + " with " + groups + " groups");
+            throw new IllegalArgumentException("time-major convolution: frames " + Arrays.toString(x.sizes().vec().get())
+                    + " do not match weight " + Arrays.toString(weight.sizes().vec().get()) + " with " + groups
+                    + " groups");
+        }
+        if (x.size(1) + 2 * padding < weight.size(2)) {
+            throw new IllegalArgumentException("time-major convolution: " + x.size(1) + " frames (padding " + padding
+                    + ") are shorter than the kernel (" + weight.size(2) + ")");
         }
         IValueVector stack = new IValueVector();
         stack.push_back(new IValue(x.contiguous().permute(0, 2, 1).unsqueeze(2)));

@@ -53,14 +53,19 @@ class OneDnnConvTest {
     }
 
     @Test
-    void mismatchedChannelsAreAnErrorNotACrash() {
+    void mismatchedShapesAreErrorsNotCrashes() {
         assumeTrue(OneDnnConv.available(), "libtorch without oneDNN");
         try (PointerScope scope = new PointerScope()) {
             Tensor x = torch.randn(1, 50, 32);
             Tensor w = torch.randn(16, 8, 3);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> OneDnnConv.timeMajor(x, w, null, 2, 0, 1, false));
-            assertTrue(e.getMessage().contains("do not match"), e.getMessage());
+            assertTrue(e.getMessage().contains("[1, 50, 32] do not match weight [16, 8, 3]"), e.getMessage());
+            Tensor shortInput = torch.randn(1, 2, 8);
+            Tensor kernel3 = torch.randn(16, 8, 3);
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> OneDnnConv.timeMajor(shortInput, kernel3, null, 2, 0, 1, false));
+            assertTrue(e.getMessage().contains("shorter than the kernel"), e.getMessage());
         }
     }
 
