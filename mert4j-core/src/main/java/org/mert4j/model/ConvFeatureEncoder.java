@@ -155,23 +155,27 @@ public final class ConvFeatureEncoder extends Module {
                 Tensor y = OneDnnConv.timeMajor(x, conv.weight, conv.bias, conv.stride, 0, 1, fuseGelu);
                 return fuseGelu ? y : normAndActivation(y);
             }
+            Tensor contiguousFrames = x.contiguous(); // the window views below assume contiguous frames
             if (frames <= FRAMES_PER_PRODUCT) {
-                return int8WindowProduct(x, 0, frames);
+                return int8WindowProduct(contiguousFrames, 0, frames);
             }
             TensorVector pieces = new TensorVector();
             for (long start = 0; start < frames; start += FRAMES_PER_PRODUCT) {
-                pieces.push_back(int8WindowProduct(x, start, Math.min(FRAMES_PER_PRODUCT, frames - start)));
+                long count = Math.min(FRAMES_PER_PRODUCT, frames - start);
+                pieces.push_back(int8WindowProduct(contiguousFrames, start, count));
             }
             return torch.cat(pieces, 1);
         }
 
-        /** Output frames [start, start + count): the int8 conv as a product over copied windows of frames. */
+        /**
+         * Output frames [start, start + count) of contiguous frames x: the int8 conv as a product over
+         * copied windows of frames.
+         */
         private Tensor int8WindowProduct(Tensor x, long start, long count) {
             long t = x.size(1);
             long c = x.size(2);
-            Tensor contiguous = x.contiguous();
             // as_strided keeps the view's storage offset: narrow first to start at this piece
-            Tensor span = contiguous.narrow(1, start * conv.stride, (count - 1) * conv.stride + conv.kernel);
+            Tensor span = x.narrow(1, start * conv.stride, (count - 1) * conv.stride + conv.kernel);
             Tensor windows = span.as_strided(new long[] {x.size(0), count, conv.kernel * c},
                     new long[] {t * c, conv.stride * c, 1}).contiguous();
             return normAndActivation(windowsInt8.forward(windows));

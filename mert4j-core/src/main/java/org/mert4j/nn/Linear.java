@@ -65,7 +65,7 @@ public final class Linear extends Module {
      * writes the product (one pass over the output less). A null activation is the identity.
      */
     public Tensor forward(Tensor x, Activation activation) {
-        if (activation == Activation.GELU && int8 == null && oneDnnInference(x)) {
+        if (activation == Activation.GELU && runsOnOneDnn(x)) {
             return OneDnnLinear.applyGelu(x, weight, bias);
         }
         Tensor y = product(x);
@@ -90,7 +90,7 @@ public final class Linear extends Module {
             return torch.fbgemm_linear_int8_weight_fp32_activation(x, int8.quantized, int8.packed, int8.colOffsets,
                     int8.scale, int8.zeroPoint, int8.bias);
         }
-        if (int8 == null && oneDnnInference(x)) {
+        if (runsOnOneDnn(x)) {
             return OneDnnLinear.apply(x, weight, bias);
         }
         return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));

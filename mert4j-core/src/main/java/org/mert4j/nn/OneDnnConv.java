@@ -65,9 +65,7 @@ public final class OneDnnConv {
         stack.push_back(new IValue(gelu ? "gelu" : "none"));
         stack.push_back(new IValue(OneDnnLinear.noScalars()));
         stack.push_back(gelu ? new IValue("none") : new IValue());
-        CONV.callBoxed(stack);
-        // toTensor() refers into the stack, which is freed with it: take an owning copy of the handle
-        Tensor y = new Tensor(stack.get(0).toTensor());
+        Tensor y = OneDnnLinear.callForTensor(CONV, stack);
         // channels-last [B, out, 1, T'] is time-major already, so contiguous() is normally free
         return y.squeeze(2).permute(0, 2, 1).contiguous();
     }

@@ -64,12 +64,15 @@ public final class OneDnnLinear {
         stack.push_back(new IValue(postOp));
         stack.push_back(new IValue(noScalars()));
         stack.push_back(algorithm != null ? new IValue(algorithm) : new IValue());
-        LINEAR.callBoxed(stack);
-        return result(stack);
+        return callForTensor(LINEAR, stack);
     }
 
-    /** toTensor() refers into the stack, which is freed with it: take an owning copy of the handle. */
-    private static Tensor result(IValueVector stack) {
+    /**
+     * Runs a boxed operator whose one output is a tensor. toTensor() refers into the stack, which is
+     * freed with it, so the result is an owning copy of the handle.
+     */
+    static Tensor callForTensor(OperatorHandle op, IValueVector stack) {
+        op.callBoxed(stack);
         return new Tensor(stack.get(0).toTensor());
     }
 
