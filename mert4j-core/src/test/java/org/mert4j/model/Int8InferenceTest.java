@@ -1,9 +1,16 @@
 package org.mert4j.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,5 +63,29 @@ class Int8InferenceTest {
             bb += (double) b[i] * b[i];
         }
         return ab / Math.sqrt(aa * bb);
+    }
+
+    /**
+     * A clip long enough (200,000 samples: 19,998 frames after the second layer) for the int8 conv
+     * window products to go in pieces of 16,384 frames: the assembled output must line up with fp32
+     * frame for frame, which a misplaced piece would break.
+     */
+    @Test
+    void longClipInPiecesFollowsFp32() {
+        torch.manual_seed(12);
+        try (MertModel fp32 = MertModel.load(Fixtures.ROOT.resolve("postln-group"));
+             MertModel int8 = MertModel.load(Fixtures.ROOT.resolve("postln-group")).quantizeDynamicInt8();
+             PointerScope scope = new PointerScope();
+             InferenceMode guard = new InferenceMode()) {
+            Tensor wave = torch.randn(1, 200_000).mul(new Scalar(0.3));
+            Tensor a = fp32.encoder().featureExtractor().forward(wave);
+            Tensor b = int8.encoder().featureExtractor().forward(wave);
+            assertArrayEquals(a.sizes().vec().get(), b.sizes().vec().get());
+            // per frame: cosine of the 16 channels, over the frames past the first piece's end too
+            Tensor cos = torch.cosine_similarity(a.squeeze(0), b.squeeze(0), 1, 1e-8);
+            double worst = cos.min().item_double();
+            assertTrue(worst > 0.95, "worst frame cosine " + worst);
+            assertTrue(cos.mean().item_double() > 0.99, "mean frame cosine " + cos.mean().item_double());
+        }
     }
 }

@@ -17,11 +17,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.mert4j.tensor.Tensors;
 
 /**
- * CPU inference runs the conv front time-major (window products, GroupNorm folded into the first
- * layer); it must equal the channel-major convolutions that training and GPUs run. Conv biases and
- * norm affines are randomised so that the folding's bias and scale terms matter, the clip is long
- * enough for the second layer to go in pieces, and two clips of different loudness and offset share a
- * batch (GroupNorm statistics are per clip). Tolerance 1e-4 relative to the largest activation: fp32 sums
+ * CPU inference runs the conv front time-major (GroupNorm folded into the first layer, oneDNN
+ * convolutions over time-major frames, a batch one clip at a time); it must equal the channel-major
+ * convolutions that training and GPUs run. Conv biases and norm affines are randomised so that the
+ * folding's bias and scale terms matter, and two clips of different loudness and offset share a batch
+ * (GroupNorm statistics are per clip). Tolerance 1e-4 relative to the largest activation: fp32 sums
  * in another order.
  */
 class TimeMajorConvFrontTest {
