@@ -10,7 +10,7 @@ config of the pretraining preset (dropouts, layerdrop) and its weights. The upda
 `mert pretrain` runs: transformers' HubertModel (what MERTModel extends) with masked frames replaced
 by masked_spec_embed, final_proj + cosine similarity to label embeddings / 0.1 and cross-entropy per
 codebook on the masked frames, a linear CQT head with squared error, the conv-feature L2 penalty
-(weight 10, feature gradient scaled by 0.1), AdamW and gradient clipping at 10. Batches are random
+(weight 10; the conv front's gradient, the penalty's too, scaled by 0.1), AdamW and gradient clipping at 10. Batches are random
 (the step time does not depend on their values) and built before timing. A folder holding only
 config.json trains from random weights. --device cuda with --autocast bf16 times the GPU recipe (bf16
 autocast, fp32 master weights, fused AdamW). Prints one JSON line.
@@ -73,8 +73,8 @@ def step(model, heads, opt, batch, autocast=None, grad_mult=0.1, penalty_weight=
 def losses(model, heads, batch, grad_mult, penalty_weight, temp):
     wave, labels, cqt, mask = batch
     feats = model.feature_extractor(wave).transpose(1, 2)
-    penalty = feats.float().pow(2).mean()
     feats = feats * grad_mult + feats.detach() * (1 - grad_mult)
+    penalty = feats.float().pow(2).mean()  # after the gradient scaling, as MERT's model computes it
     h = model.feature_projection(feats)
     h = model._mask_hidden_states(h, mask_time_indices=mask)
     last = model.encoder(h).last_hidden_state

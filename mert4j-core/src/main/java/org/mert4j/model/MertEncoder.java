@@ -5,6 +5,8 @@ import java.util.List;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.mert4j.nn.GradientScale;
+import org.mert4j.tensor.Tensors;
 
 /**
  * The MERT encoder (SPEC 1.2) as a libtorch module whose parameter names are the Hugging Face
@@ -63,6 +65,37 @@ public final class MertEncoder extends Module {
         }
         Tensor features = featureExtractor.forward(wave);
         return encoder.forward(featureProjection.forward(features));
+    }
+
+    /**
+     * The conv features and hidden states of a masked forward pass (pretraining).
+     * @param convFeatures [B, T, C] conv front output, with its gradient already scaled
+     * @param hiddenStates L+1 tensors [B, T, H], as {@link #forward(Tensor)} returns them
+     */
+    public record MaskedOutput(Tensor convFeatures, List<Tensor> hiddenStates) {
+        public Tensor last() {
+            return hiddenStates.get(hiddenStates.size() - 1);
+        }
+    }
+
+    /**
+     * Pretraining forward pass (docs/model.md, "Masking"): conv front, its gradient multiplied by
+     * {@code convGradScale} (fairseq's feature_grad_mult), feature projection, frames where {@code mask}
+     * [B, T] (bool) is true replaced by {@code masked_spec_embed}, then the transformer.
+     */
+    public MaskedOutput forward(Tensor wave, Tensor mask, double convGradScale) {
+        if (maskedSpecEmbed == null) {
+            throw new IllegalStateException("this encoder has no masked_spec_embed (mask_time_prob is 0 in its config)");
+        }
+        if (wave.dim() != 2 || mask.dim() != 2 || mask.size(0) != wave.size(0)
+                || mask.size(1) != config.framesFor(wave.size(1))) {
+            throw new IllegalArgumentException("mask " + Tensors.shapeString(mask) + " does not fit waveforms "
+                    + Tensors.shapeString(wave) + " (expected [batch, " + config.framesFor(wave.size(-1)) + "])");
+        }
+        Tensor features = GradientScale.apply(featureExtractor.forward(wave), convGradScale);
+        Tensor x = featureProjection.forward(features);
+        x = torch.where(mask.unsqueeze(-1), maskedSpecEmbed.to(x.scalar_type()), x);
+        return new MaskedOutput(features, encoder.forward(x));
     }
 
     /**

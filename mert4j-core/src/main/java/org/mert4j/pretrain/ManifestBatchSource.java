@@ -14,19 +14,14 @@ import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.mert4j.dsp.Cqt;
-import org.mert4j.dsp.CqtConfig;
 import org.mert4j.model.MertConfig;
-import org.mert4j.tensor.Tensors;
 import org.mert4j.teacher.LabelSet;
 import org.mert4j.teacher.Manifest;
 import org.mert4j.teacher.TeacherAudio;
 
 /**
- * Pretraining batches from a manifest and its label folder (SPEC 2.2-2.3): each epoch shuffles the
+ * Pretraining batches from a manifest and its label folder (docs/pretraining.md, "Data"): each epoch shuffles the
  * labelled rows long enough to train on (seeded by epoch), ranks take every world-th row, a batch holds
  * {@code max_tokens / crop samples} clips cut at random to the shortest of them (at most the crop
  * length, starting on a frame boundary so labels stay aligned), the CQT target is computed from the
@@ -90,8 +85,7 @@ public final class ManifestBatchSource implements BatchSource {
         }
         this.eligible = rows.stream().mapToInt(Integer::intValue).toArray();
         this.cqt = objective.cqtWeight() > 0
-                ? new Cqt(new CqtConfig(encoder.sampleRate(), stride, 32.7, objective.cqtBins(), 48, 1.0,
-                        org.mert4j.dsp.PadMode.CONSTANT)) : null;
+                ? new Cqt(MertPretrainModel.cqtTargetConfig(encoder, objective.cqtBins())) : null;
         this.masking = new SpanMasking(objective.maskProb(), objective.maskLength(), objective.minMasks());
         this.noise = new NoiseMixture(objective.noiseProb(), objective.noiseMaxSegments(), objective.noiseMinSeconds(),
                 objective.noiseMaxSeconds(), encoder.sampleRate());
@@ -184,7 +178,6 @@ public final class ManifestBatchSource implements BatchSource {
         int b = rows.size();
         float[][] clean = new float[b][];
         int[][][] lab = new int[classes().length][b][];
-        boolean[][] masks = new boolean[b][];
         for (int i = 0; i < b; i++) {
             float[] a = audio.get(i);
             int startFrame = rng.nextInt((a.length - len) / stride + 1);
@@ -194,9 +187,9 @@ public final class ManifestBatchSource implements BatchSource {
             for (int s = 0; s < rowLabels.length; s++) {
                 lab[s][i] = window(rowLabels[s], startFrame, frames);
             }
-            masks[i] = masking.sample(frames, rng);
         }
-        float[][][] target = cqt == null ? null : cqtFrames(clean, frames);
+        boolean[][] masks = masking.sample(b, frames, rng);
+        float[][][] target = cqt == null ? null : MertPretrainModel.cqtTarget(cqt, clean, frames, objective.cqtTarget().equals("log"));
         float[][] noisy = noise.apply(clean, rng);
         return new PretrainBatch(noisy, target, lab, masks, rows.stream().mapToInt(Integer::intValue).toArray());
     }
@@ -218,28 +211,6 @@ public final class ManifestBatchSource implements BatchSource {
         int[] out = new int[frames];
         for (int t = 0; t < frames; t++) {
             out[t] = labels[Math.min(labels.length - 1, start + t)];
-        }
-        return out;
-    }
-
-    private float[][][] cqtFrames(float[][] clean, int frames) {
-        int b = clean.length;
-        int n = clean[0].length;
-        float[] flat = new float[b * n];
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(clean[i], 0, flat, i * n, n);
-        }
-        int bins = objective.cqtBins();
-        float[] values;
-        try (PointerScope scope = new PointerScope()) {
-            Tensor spec = cqt.forward(Tensors.fromFloats(flat, b, n)); // [B, bins, T']
-            values = Tensors.toFloats(spec.narrow(2, 0, frames).transpose(1, 2).contiguous());
-        }
-        float[][][] out = new float[b][frames][bins];
-        for (int i = 0; i < b; i++) {
-            for (int t = 0; t < frames; t++) {
-                System.arraycopy(values, (i * frames + t) * bins, out[i][t], 0, bins);
-            }
         }
         return out;
     }

@@ -1,25 +1,32 @@
 package org.mert4j.pretrain;
 
-import java.util.List;
-
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.mert4j.dsp.Cqt;
+import org.mert4j.dsp.CqtConfig;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertEncoder;
 import org.mert4j.nn.Linear;
 import org.mert4j.tensor.Tensors;
 
 /**
- * The MERT pretraining model (SPEC 2.2): the encoder with masked frames replaced by
- * {@code masked_spec_embed}, an acoustic head predicting each teacher codebook's label by cosine
- * similarity to learned label embeddings (temperature 0.1), and a musical head regressing the CQT.
- * Losses are returned as sums with their counts, so that data-parallel ranks can divide by the
- * global counts and get exactly the gradient of one big batch.
+ * MERT's pretraining objective, whole (docs/pretraining.md, "Objective"): the encoder run with masked
+ * frames, the acoustic head (per codebook, cosine similarity of a chunk of {@code final_proj} to learned
+ * label embeddings over a temperature, cross-entropy), the musical head (a Linear regressing the CQT of
+ * the clean clip), the feature penalty, the CQT target they are compared with, and how the parts are
+ * weighted and normalised. Parameter names follow the MERT checkpoints: {@code final_proj},
+ * {@code label_embs_concat}, {@code cqt_proj} beside the encoder under {@code mert}.
+ *
+ * <p>{@link #forward} returns sums with their counts; {@link #terms} divides them by counts summed over
+ * every micro-batch and rank, so that data-parallel ranks and gradient accumulation get exactly the
+ * gradient of one big batch.
  */
 public final class MertPretrainModel extends Module {
     private final MertEncoder encoder;
@@ -27,10 +34,7 @@ public final class MertPretrainModel extends Module {
     private final Tensor labelEmbeddings;
     private final Linear cqtProj;
     private final int[] classes;
-    private final int finalDim;
-    private final double logitTemp;
-    private final double featureGradMult;
-    private final int cqtBins;
+    private final PretrainConfig.Objective objective;
 
     /** @param classes number of classes of each label stream (K codebooks) */
     public MertPretrainModel(MertConfig encoderConfig, int[] classes, PretrainConfig.Objective objective) {
@@ -42,7 +46,8 @@ public final class MertPretrainModel extends Module {
         }
         this.encoder = register_module("mert", new MertEncoder(encoderConfig));
         this.classes = classes.clone();
-        this.finalDim = objective.finalDim();
+        this.objective = objective;
+        int finalDim = objective.finalDim();
         this.finalProj = register_module("final_proj",
                 new Linear(encoderConfig.hiddenSize(), finalDim * classes.length, true));
         int total = 0;
@@ -52,10 +57,7 @@ public final class MertPretrainModel extends Module {
         // fairseq initialises the label embeddings uniformly in [0, 1)
         this.labelEmbeddings = new Tensor(register_parameter("label_embs_concat",
                 torch.empty(total, finalDim).uniform_(0, 1, new GeneratorOptional())));
-        this.cqtBins = objective.cqtBins();
-        this.cqtProj = register_module("cqt_proj", new Linear(encoderConfig.hiddenSize(), cqtBins, true));
-        this.logitTemp = objective.logitTemp();
-        this.featureGradMult = objective.featureGradMult();
+        this.cqtProj = register_module("cqt_proj", new Linear(encoderConfig.hiddenSize(), objective.cqtBins(), true));
     }
 
     public MertEncoder encoder() {
@@ -66,17 +68,76 @@ public final class MertPretrainModel extends Module {
         return classes.clone();
     }
 
+    // ---- the musical teacher's target ----
+
     /**
-     * Per-batch loss parts before normalisation.
-     * @param acousticSum   sum over codebooks and masked frames of the cross-entropy
-     * @param cqtSum        sum over masked frames and bins of the squared CQT error (0 without target)
+     * The CQT the musical head regresses: nnAudio's CQT1992v2 magnitude from 32.7 Hz, {@code bins} bins,
+     * bins / 7 per octave (7 octaves), one frame per encoder frame (hop = the conv front's stride).
+     */
+    public static CqtConfig cqtTargetConfig(MertConfig encoder, int bins) {
+        CqtConfig mert = CqtConfig.mert();
+        return new CqtConfig(encoder.sampleRate(), encoder.totalStride(), mert.fmin(), bins, bins / 7,
+                mert.filterScale(), mert.padMode());
+    }
+
+    /**
+     * [B][frames][bins] target of clean clips [B][N] (all the same length), from {@code cqt} of
+     * {@link #cqtTargetConfig}: the magnitude (MERT), or with {@code log} its logarithm
+     * log(|C| + 1e-4) standardised per clip (zero mean, unit variance over frames and bins), a target
+     * whose scale does not depend on how loud the audio is.
+     */
+    public static float[][][] cqtTarget(Cqt cqt, float[][] clean, int frames, boolean log) {
+        int b = clean.length;
+        int n = clean[0].length;
+        float[] flat = new float[b * n];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(clean[i], 0, flat, i * n, n);
+        }
+        int bins = cqt.config().nBins();
+        float[] values;
+        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            Tensor spec = cqt.forward(Tensors.fromFloats(flat, b, n)); // [B, bins, T']
+            values = Tensors.toFloats(spec.narrow(2, 0, frames).transpose(1, 2).contiguous());
+        }
+        float[][][] out = new float[b][frames][bins];
+        for (int i = 0; i < b; i++) {
+            if (log) {
+                standardisedLog(values, i * frames * bins, frames * bins);
+            }
+            for (int t = 0; t < frames; t++) {
+                System.arraycopy(values, (i * frames + t) * bins, out[i][t], 0, bins);
+            }
+        }
+        return out;
+    }
+
+    private static void standardisedLog(float[] v, int from, int count) {
+        double sum = 0;
+        double sumSq = 0;
+        for (int k = from; k < from + count; k++) {
+            double l = Math.log(v[k] + 1e-4);
+            v[k] = (float) l;
+            sum += l;
+            sumSq += l * l;
+        }
+        double mean = sum / count;
+        double std = Math.sqrt(Math.max(0, sumSq / count - mean * mean)) + 1e-5;
+        for (int k = from; k < from + count; k++) {
+            v[k] = (float) ((v[k] - mean) / std);
+        }
+    }
+
+    // ---- loss sums of one micro-batch ----
+
+    /**
+     * Loss parts of one micro-batch before normalisation.
+     * @param maskedCe      sum over codebooks and masked frames of the cross-entropy
+     * @param unmaskedCe    the same over unmasked frames (zero unless {@code objective.unmasked_weight} > 0)
+     * @param cqtSum        sum over masked frames and bins of the squared CQT error (zero without target)
      * @param penaltySum    sum of the squared conv features
      * @param correct       per codebook, masked frames whose arg-max class is the label
-     * @param maskedFrames  masked frames in the batch
-     * @param featureValues number of conv feature values
      */
-    public record Sums(Tensor acousticSum, Tensor cqtSum, Tensor penaltySum, long[] correct, long maskedFrames,
-                       long featureValues) {}
+    public record Sums(Tensor maskedCe, Tensor unmaskedCe, Tensor cqtSum, Tensor penaltySum, long[] correct) {}
 
     public Sums forward(PretrainBatch batch, Device device) {
         int b = batch.size();
@@ -90,63 +151,122 @@ public final class MertPretrainModel extends Module {
             throw new IllegalArgumentException("batch has " + batch.labels().length + " label streams, the model "
                     + classes.length);
         }
+        if (batch.cqt() != null && batch.cqt()[0][0].length != objective.cqtBins()) {
+            throw new IllegalArgumentException("batch CQT target has " + batch.cqt()[0][0].length + " bins, the model "
+                    + objective.cqtBins());
+        }
         Tensor wave = Tensors.fromFloats(flatten(batch.waves()), b, n).to(device, torch.ScalarType.Float);
-        Tensor features = encoder.featureExtractor().forward(wave); // [B, T, C]
-        Tensor penaltySum = features.pow(new Scalar(2.0)).sum();
-        long featureValues = features.numel();
-        features = scaleGradient(features, featureGradMult);
-        Tensor x = encoder.featureProjection().forward(features); // [B, T, H]
+        Tensor maskBool = Tensors.fromFloats(maskValues(batch.masks()), b, frames).to(device, torch.ScalarType.Bool);
+        MertEncoder.MaskedOutput out = encoder.forward(wave, maskBool, objective.featureGradMult());
+        // fairseq takes the penalty after the gradient scaling: the conv front feels a tenth of it too
+        Tensor penaltySum = out.convFeatures().to(torch.ScalarType.Float).pow(new Scalar(2.0)).sum();
+        Tensor last = out.last();
+        last = last.reshape(-1, last.size(2));
 
-        long[] maskedIdx = maskedIndices(batch.masks());
-        Tensor idx = Tensors.fromLongs(maskedIdx, maskedIdx.length).to(device, torch.ScalarType.Long);
-        Tensor maskBool = maskTensor(batch.masks()).to(device, torch.ScalarType.Bool);
-        x = torch.where(maskBool.unsqueeze(-1), encoder.maskedSpecEmbed().to(x.scalar_type()), x);
-
-        List<Tensor> states = encoder.transformer().forward(x);
-        Tensor last = states.get(states.size() - 1);
-        long h = last.size(2);
-        Tensor lastMasked = last.reshape(-1, h).index_select(0, idx); // [M, H]
-
-        Tensor proj = finalProj.forward(lastMasked); // [M, D*K]
-        Tensor acoustic = null;
+        long[] maskedIdx = frameIndices(batch.masks(), true);
+        Tensor masked = last.index_select(0, Tensors.fromLongs(maskedIdx, maskedIdx.length).to(device, torch.ScalarType.Long));
         long[] correct = new long[classes.length];
-        int offset = 0;
-        for (int k = 0; k < classes.length; k++) {
-            Tensor pk = unit(proj.narrow(1, (long) k * finalDim, finalDim));
-            Tensor ek = unit(labelEmbeddings.narrow(0, offset, classes[k]));
-            Tensor logits = torch.matmul(pk, ek.t()).div(new Scalar(logitTemp)); // [M, C_k]
-            long[] target = maskedLabels(batch.labels()[k], batch.masks(), maskedIdx.length, classes[k]);
-            Tensor t = Tensors.fromLongs(target, target.length).to(device, torch.ScalarType.Long);
-            Tensor nll = torch.log_softmax(logits, 1, new ScalarTypeOptional()).gather(1, t.unsqueeze(1)).sum().neg();
-            acoustic = acoustic == null ? nll : acoustic.add(nll);
-            correct[k] = logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false).eq(t).sum().item_long();
-            offset += classes[k];
+        Tensor maskedCe = crossEntropy(masked, batch, true, maskedIdx.length, correct, device);
+        Tensor unmaskedCe;
+        if (objective.unmaskedWeight() > 0) {
+            long[] unmaskedIdx = frameIndices(batch.masks(), false);
+            Tensor unmasked = last.index_select(0,
+                    Tensors.fromLongs(unmaskedIdx, unmaskedIdx.length).to(device, torch.ScalarType.Long));
+            unmaskedCe = crossEntropy(unmasked, batch, false, unmaskedIdx.length, null, device);
+        } else {
+            unmaskedCe = zero(device);
         }
         Tensor cqtSum;
-        if (batch.cqt() != null) {
+        if (batch.cqt() != null && objective.cqtWeight() > 0) {
             Tensor target = Tensors.fromFloats(maskedCqt(batch.cqt(), batch.masks(), maskedIdx.length),
-                    maskedIdx.length, cqtBins).to(device, torch.ScalarType.Float);
-            cqtSum = cqtProj.forward(lastMasked).sub(target).pow(new Scalar(2.0)).sum();
+                    maskedIdx.length, objective.cqtBins()).to(device, torch.ScalarType.Float);
+            cqtSum = cqtProj.forward(masked).to(torch.ScalarType.Float).sub(target).pow(new Scalar(2.0)).sum();
         } else {
-            cqtSum = torch.zeros(1).sum().to(device, torch.ScalarType.Float);
+            cqtSum = zero(device);
         }
-        return new Sums(acoustic, cqtSum, penaltySum, correct, maskedIdx.length, featureValues);
+        return new Sums(maskedCe, unmaskedCe, cqtSum, penaltySum, correct);
     }
 
-    /** y = x in the forward pass, gradient scaled by {@code mult} (fairseq's GradMultiply). */
-    static Tensor scaleGradient(Tensor x, double mult) {
-        if (mult == 1.0) {
-            return x;
+    /**
+     * Sum over codebooks and the given frames of the cross-entropy of the label among all classes, the
+     * logits being cos(P_k o_t, e_k,c) / logit_temp; counts arg-max hits into {@code correct} if given.
+     */
+    private Tensor crossEntropy(Tensor hidden, PretrainBatch batch, boolean masked, int count, long[] correct,
+                                Device device) {
+        int finalDim = objective.finalDim();
+        Tensor proj = finalProj.forward(hidden); // [S, D*K]
+        Tensor sum = null;
+        int offset = 0;
+        for (int k = 0; k < classes.length; k++) {
+            Tensor pk = unit(proj.narrow(1, (long) k * finalDim, finalDim).to(torch.ScalarType.Float));
+            Tensor ek = unit(labelEmbeddings.narrow(0, offset, classes[k]).to(torch.ScalarType.Float));
+            Tensor logits = torch.matmul(pk, ek.t()).div(new Scalar(objective.logitTemp())); // [S, C_k]
+            long[] target = frameLabels(batch.labels()[k], batch.masks(), masked, count, classes[k]);
+            Tensor t = Tensors.fromLongs(target, target.length).to(device, torch.ScalarType.Long);
+            Tensor nll = torch.log_softmax(logits, 1, new ScalarTypeOptional()).gather(1, t.unsqueeze(1)).sum().neg();
+            sum = sum == null ? nll : sum.add(nll);
+            if (correct != null) {
+                correct[k] = logits.argmax(new LongOptional(1), false).eq(t).sum().item_long();
+            }
+            offset += classes[k];
         }
-        if (mult == 0.0) {
-            return x.detach();
+        return sum;
+    }
+
+    // ---- normalisation and weights ----
+
+    /** Counts of one update, summed over its micro-batches and over ranks. */
+    public record Counts(long masked, long unmasked, long featureValues) {
+        public static Counts of(PretrainBatch b, int featureChannels) {
+            long masked = 0;
+            for (boolean[] row : b.masks()) {
+                for (boolean v : row) {
+                    masked += v ? 1 : 0;
+                }
+            }
+            long frames = (long) b.size() * b.frames();
+            return new Counts(masked, frames - masked, frames * featureChannels);
         }
-        return x.mul(new Scalar(mult)).add(x.detach().mul(new Scalar(1.0 - mult)));
+
+        public Counts plus(Counts o) {
+            return new Counts(masked + o.masked, unmasked + o.unmasked, featureValues + o.featureValues);
+        }
+    }
+
+    /** The weighted loss terms of one micro-batch; their sum over micro-batches and ranks is the loss. */
+    public record Terms(Tensor acoustic, Tensor cqt, Tensor penalty) {
+        public Tensor total() {
+            return acoustic.add(cqt).add(penalty);
+        }
+    }
+
+    /**
+     * As the HuBERT criterion MERT trains with: cross-entropy weighted by {@code acoustic_weight} (masked)
+     * and {@code unmasked_weight}, divided by the frames those weights score; the CQT error's mean over
+     * masked frames and bins times {@code cqt_weight}; the mean squared conv feature times
+     * {@code feature_penalty}.
+     */
+    public Terms terms(Sums s, Counts global) {
+        PretrainConfig.Objective o = objective;
+        double scored = (o.acousticWeight() > 0 ? global.masked() : 0) + (o.unmaskedWeight() > 0 ? global.unmasked() : 0);
+        scored = Math.max(1, scored);
+        Tensor acoustic = s.maskedCe().mul(new Scalar(o.acousticWeight() / scored));
+        if (o.unmaskedWeight() > 0) {
+            acoustic = acoustic.add(s.unmaskedCe().mul(new Scalar(o.unmaskedWeight() / scored)));
+        }
+        Tensor cqt = s.cqtSum().mul(new Scalar(o.cqtWeight() / ((double) Math.max(1, global.masked()) * o.cqtBins())));
+        Tensor penalty = s.penaltySum().mul(new Scalar(o.featurePenalty() / Math.max(1, global.featureValues())));
+        return new Terms(acoustic, cqt, penalty);
+    }
+
+    // ---- helpers ----
+
+    private static Tensor zero(Device device) {
+        return torch.zeros(1).sum().to(device, torch.ScalarType.Float);
     }
 
     private static Tensor unit(Tensor x) {
-        return x.div(x.norm(new org.bytedeco.pytorch.ScalarOptional(new Scalar(2.0)), new long[] {1}, true)
-                .clamp_min(new Scalar(1e-8)));
+        return x.div(x.norm(new ScalarOptional(new Scalar(2.0)), new long[] {1}, true).clamp_min(new Scalar(1e-8)));
     }
 
     private static float[] flatten(float[][] rows) {
@@ -161,19 +281,20 @@ public final class MertPretrainModel extends Module {
         return out;
     }
 
-    private static long[] maskedIndices(boolean[][] masks) {
+    /** Flat indices b * T + t of the frames whose mask is {@code masked}. */
+    private static long[] frameIndices(boolean[][] masks, boolean masked) {
         int t = masks[0].length;
         int count = 0;
         for (boolean[] m : masks) {
             for (boolean v : m) {
-                count += v ? 1 : 0;
+                count += v == masked ? 1 : 0;
             }
         }
         long[] idx = new long[count];
         int k = 0;
         for (int b = 0; b < masks.length; b++) {
             for (int f = 0; f < t; f++) {
-                if (masks[b][f]) {
+                if (masks[b][f] == masked) {
                     idx[k++] = (long) b * t + f;
                 }
             }
@@ -181,7 +302,7 @@ public final class MertPretrainModel extends Module {
         return idx;
     }
 
-    private static Tensor maskTensor(boolean[][] masks) {
+    private static float[] maskValues(boolean[][] masks) {
         int t = masks[0].length;
         float[] m = new float[masks.length * t];
         for (int b = 0; b < masks.length; b++) {
@@ -189,15 +310,15 @@ public final class MertPretrainModel extends Module {
                 m[b * t + f] = masks[b][f] ? 1f : 0f;
             }
         }
-        return Tensors.fromFloats(m, masks.length, t);
+        return m;
     }
 
-    private static long[] maskedLabels(int[][] labels, boolean[][] masks, int count, int classes) {
+    private static long[] frameLabels(int[][] labels, boolean[][] masks, boolean masked, int count, int classes) {
         long[] out = new long[count];
         int k = 0;
         for (int b = 0; b < masks.length; b++) {
             for (int f = 0; f < masks[b].length; f++) {
-                if (masks[b][f]) {
+                if (masks[b][f] == masked) {
                     int label = labels[b][f];
                     if (label < 0 || label >= classes) {
                         throw new IllegalArgumentException("label " + label + " outside [0, " + classes + ")");
@@ -210,12 +331,13 @@ public final class MertPretrainModel extends Module {
     }
 
     private float[] maskedCqt(float[][][] cqt, boolean[][] masks, int count) {
-        float[] out = new float[count * cqtBins];
+        int bins = objective.cqtBins();
+        float[] out = new float[count * bins];
         int k = 0;
         for (int b = 0; b < masks.length; b++) {
             for (int f = 0; f < masks[b].length; f++) {
                 if (masks[b][f]) {
-                    System.arraycopy(cqt[b][f], 0, out, k++ * cqtBins, cqtBins);
+                    System.arraycopy(cqt[b][f], 0, out, k++ * bins, bins);
                 }
             }
         }

@@ -143,16 +143,18 @@ public final class Trainer implements AutoCloseable {
         for (int i = 0; i < config.optim().gradAccum(); i++) {
             micro.add(train.next());
         }
-        long[] counts = new long[3]; // masked frames, conv feature values, audio samples
+        MertPretrainModel.Counts counts = new MertPretrainModel.Counts(0, 0, 0);
+        long samples = 0;
         for (PretrainBatch b : micro) {
-            counts[0] += countMasked(b);
-            counts[1] += (long) b.size() * b.frames() * featureChannels;
-            counts[2] += (long) b.size() * b.samples();
+            counts = counts.plus(MertPretrainModel.Counts.of(b, featureChannels));
+            samples += (long) b.size() * b.samples();
         }
-        sync.sumLongs(counts);
+        long[] global = {counts.masked(), counts.unmasked(), counts.featureValues(), samples};
+        sync.sumLongs(global);
+        counts = new MertPretrainModel.Counts(global[0], global[1], global[2]);
         model.train(true);
         int k = train.classes().length;
-        double[] parts = new double[3 + k]; // acoustic, cqt, penalty (normalised), correct per codebook
+        double[] parts = new double[3 + k]; // acoustic, cqt, penalty (weighted, normalised), correct per codebook
         for (PretrainBatch b : micro) {
             try (PointerScope scope = new PointerScope()) {
                 MertPretrainModel.Sums s;
@@ -161,14 +163,14 @@ public final class Trainer implements AutoCloseable {
                 } catch (Exception e) {
                     throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
                 }
-                Tensor[] terms = normalisedTerms(s, counts[0], counts[1]);
-                Tensor loss = terms[0].add(terms[1]).add(terms[2]);
-                parts[0] += terms[0].item_double();
-                parts[1] += terms[1].item_double();
-                parts[2] += terms[2].item_double();
+                MertPretrainModel.Terms terms = model.terms(s, counts);
+                parts[0] += terms.acoustic().item_double();
+                parts[1] += terms.cqt().item_double();
+                parts[2] += terms.penalty().item_double();
                 for (int c = 0; c < k; c++) {
                     parts[3 + c] += s.correct()[c];
                 }
+                Tensor loss = terms.total();
                 (precision.lossScale() == 1.0 ? loss : loss.mul(new Scalar(precision.lossScale()))).backward();
             }
         }
@@ -202,10 +204,10 @@ public final class Trainer implements AutoCloseable {
         optimizer.zeroGrad();
         double[] acc = new double[k];
         for (int c = 0; c < k; c++) {
-            acc[c] = counts[0] == 0 ? 0 : parts[3 + c] / counts[0];
+            acc[c] = counts.masked() == 0 ? 0 : parts[3 + c] / counts.masked();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        double audioSeconds = counts[2] / (double) sampleRate;
+        double audioSeconds = global[3] / (double) sampleRate;
         return new StepMetrics(step, loss, parts[0], parts[1], parts[2], acc, norm, lr, seconds,
                 audioSeconds / seconds, skippedSteps, bad);
     }
@@ -221,17 +223,15 @@ public final class Trainer implements AutoCloseable {
         try (NoGradGuard guard = new NoGradGuard()) {
             for (int i = 0; i < batches; i++) {
                 PretrainBatch b = valid.next();
-                long m = countMasked(b);
-                long f = (long) b.size() * b.frames() * featureChannels;
+                MertPretrainModel.Counts counts = MertPretrainModel.Counts.of(b, featureChannels);
                 try (PointerScope scope = new PointerScope()) {
                     MertPretrainModel.Sums s = model.forward(b, device);
-                    Tensor[] terms = normalisedTerms(s, m, f);
-                    lossSum += terms[0].item_double() + terms[1].item_double() + terms[2].item_double();
+                    lossSum += model.terms(s, counts).total().item_double();
                     for (int c = 0; c < k; c++) {
                         correct[c] += s.correct()[c];
                     }
                 }
-                masked += m;
+                masked += counts.masked();
             }
         }
         double loss = lossSum / batches;
@@ -274,15 +274,6 @@ public final class Trainer implements AutoCloseable {
         org.mert4j.model.HuggingFaceFolder.save(model.encoder(), new PreprocessorConfig(sampleRate, false), dir);
     }
 
-    private Tensor[] normalisedTerms(MertPretrainModel.Sums s, long masked, long featureValues) {
-        PretrainConfig.Objective o = config.objective();
-        double m = Math.max(1, masked);
-        Tensor acoustic = s.acousticSum().mul(new Scalar(o.acousticWeight() / m));
-        Tensor cqt = s.cqtSum().mul(new Scalar(o.cqtWeight() / (m * o.cqtBins())));
-        Tensor penalty = s.penaltySum().mul(new Scalar(o.featurePenalty() / Math.max(1, featureValues)));
-        return new Tensor[] {acoustic, cqt, penalty};
-    }
-
     /** Gradient of every parameter; a parameter unused in this step (layer drop) gets a zero gradient. */
     private List<Tensor> gradients() {
         List<Tensor> out = new ArrayList<>();
@@ -298,16 +289,6 @@ public final class Trainer implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    private static long countMasked(PretrainBatch b) {
-        long n = 0;
-        for (boolean[] row : b.masks()) {
-            for (boolean v : row) {
-                n += v ? 1 : 0;
-            }
-        }
-        return n;
     }
 
     // ---- metrics.jsonl ----

@@ -41,7 +41,6 @@ final class ToneBatches implements BatchSource {
         float[][] waves = new float[batchSize][samples];
         int[][] labels = new int[batchSize][frames];
         float[][][] cqt = new float[batchSize][frames][336];
-        boolean[][] masks = new boolean[batchSize][];
         int[] items = new int[batchSize];
         for (int b = 0; b < batchSize; b++) {
             items[b] = (int) (cursor * batchSize + b);
@@ -60,8 +59,8 @@ final class ToneBatches implements BatchSource {
                 labels[b][t] = pitch[centre / segment];
                 cqt[b][t][labels[b][t] * 8] = 1f;
             }
-            masks[b] = masking.sample(frames, rng);
         }
+        boolean[][] masks = masking.sample(batchSize, frames, rng);
         cursor++;
         return new PretrainBatch(waves, cqt, new int[][][] {labels}, masks, items);
     }

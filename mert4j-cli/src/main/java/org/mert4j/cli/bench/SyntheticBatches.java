@@ -38,8 +38,7 @@ public final class SyntheticBatches implements BatchSource {
             float[][] waves = new float[batchSize][samples];
             float[][][] cqt = new float[batchSize][frames][cqtBins];
             int[][][] labels = new int[codebooks][batchSize][frames];
-            boolean[][] masks = new boolean[batchSize][];
-            int[] items = new int[batchSize];
+                int[] items = new int[batchSize];
             for (int b = 0; b < batchSize; b++) {
                 items[b] = i * batchSize + b;
                 double f = 110 * Math.pow(2, rng.nextInt(36) / 12.0);
@@ -55,8 +54,8 @@ public final class SyntheticBatches implements BatchSource {
                         labels[c][b][t] = rng.nextInt(classesPerCodebook);
                     }
                 }
-                masks[b] = masking.sample(frames, rng);
             }
+            boolean[][] masks = masking.sample(batchSize, frames, rng);
             batches[i] = new PretrainBatch(waves, cqt, labels, masks, items);
         }
     }
