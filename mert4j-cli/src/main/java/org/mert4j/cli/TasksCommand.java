@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.mert4j.probe.synth.SynthesizerMissingException;
-import org.mert4j.probe.synth.TaskGenerator;
+import org.mert4j.synth.SynthesizerMissingException;
+import org.mert4j.synth.TaskGenerator;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,8 +32,8 @@ public final class TasksCommand implements Runnable {
 
     @Command(name = "make", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
             description = {"Writes task.yaml, manifest.jsonl, audio/ (24 kHz mono WAV) and beats/ into --out.",
-                "  notes-pitch       single notes, 24 pitch classes (C3..B4), 12 GM programs, split by program",
-                "  notes-instrument  single notes, 10 GM families x 4 programs, split by program",
+                "  notes-pitch       single notes, 24 pitch classes (C3..B4), 42 GM programs, split by program",
+                "  notes-instrument  single notes, 10 GM families x 8 programs, split by program",
                 "  key               chord progressions and melodies in all 24 keys",
                 "  beat              drums and accompaniment at 70-180 BPM with beat annotations",
                 "Notes last 1.5 s by default (NSynth: 4 s; use --seconds 4 for that)."},
@@ -53,11 +53,11 @@ public final class TasksCommand implements Runnable {
         private long seed;
 
         @Option(names = "--count", defaultValue = "0", paramLabel = "N",
-                description = "notes per program (pitch 24, instrument 8), clips per key (4) or beat clips (24);"
+                description = "notes per program (pitch 24, instrument 12), clips per key (36) or beat clips (400);"
                         + " 0 for the default")
         private int count;
 
-        @Option(names = "--seconds", defaultValue = "0", description = "clip length (notes 1.5, key 8, beat 12)")
+        @Option(names = "--seconds", defaultValue = "0", description = "clip length (notes 1.5, key 8, beat 10)")
         private double seconds;
 
         @Option(names = "--soundfont", paramLabel = "SF2", description = "a GM SoundFont (default: TimGM6mb,"

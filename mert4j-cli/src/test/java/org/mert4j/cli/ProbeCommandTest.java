@@ -20,7 +20,7 @@ class ProbeCommandTest {
         Cli.Result made = Cli.run("tasks", "make", "notes-instrument", "--out", dir.resolve("t").toString(),
                 "--count", "2", "--seconds", "1");
         assertEquals(0, made.exitCode(), made.toString());
-        assertTrue(made.out().contains("80 clips"), made.out());
+        assertTrue(made.out().contains("160 clips"), made.out());
         Cli.Result r = Cli.run("probe", "--task", dir.resolve("t/task.yaml").toString(), "--model", "preset:tiny",
                 "--layers", "sweep", "--epochs", "3", "--lr", "1e-3", "--cache", dir.resolve("cache").toString(),
                 "--out", dir.resolve("out").toString(), "--int8");

@@ -1,4 +1,4 @@
-package org.mert4j.probe.synth;
+package org.mert4j.synth;
 
 import org.mert4j.probe.Split;
 

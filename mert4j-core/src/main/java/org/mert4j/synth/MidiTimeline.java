@@ -1,4 +1,4 @@
-package org.mert4j.probe.synth;
+package org.mert4j.synth;
 
 import javax.sound.midi.InvalidMidiDataException;
 import javax.sound.midi.MetaMessage;

@@ -1,4 +1,4 @@
-package org.mert4j.probe.synth;
+package org.mert4j.synth;
 
 /** fluidsynth or a General MIDI SoundFont is not installed; the message says how to install them. */
 public final class SynthesizerMissingException extends RuntimeException {

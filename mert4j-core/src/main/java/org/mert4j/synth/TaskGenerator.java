@@ -1,4 +1,4 @@
-package org.mert4j.probe.synth;
+package org.mert4j.synth;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +21,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Realistic local tasks rendered from General MIDI, deterministic for a seed:
  * <ul>
- * <li>{@code notes-pitch}: single notes (NSynth-like) of 24 pitches C3..B4 on 12 GM programs from 10 families;
+ * <li>{@code notes-pitch}: single notes (NSynth-like) of 24 pitches C3..B4 on 42 GM programs from 10 families
+ *     (24 train, 8 valid, 10 test);
  *     split by program, so test timbres are unseen;</li>
- * <li>{@code notes-instrument}: single notes labelled with the GM family (10 classes) of 4 programs per family,
+ * <li>{@code notes-instrument}: single notes labelled with the GM family (10 classes) of 8 programs per family
+ *     (4 train, 2 valid, 2 test),
  *     pitches across each family's range, three velocities; split by program;</li>
  * <li>{@code key}: chord progressions with a melody in all 24 keys, varied voicings, instruments and tempi;</li>
  * <li>{@code beat}: drum and accompaniment patterns at 70-180 BPM with the beat times known.</li>
@@ -45,10 +47,11 @@ public final class TaskGenerator {
             new Family("reed", 64, 50, 84), new Family("pipe", 72, 60, 96), new Family("synth_lead", 80, 40, 90));
 
     /**
-     * @param count       clips per program (notes tasks, default pitch 24, instrument 8), per key (key, default 4)
-     *                    or in all (beat, default 24); 0 for the default
+     * @param count       clips per program (notes tasks, default pitch 24, instrument 12), per key (key, default 36)
+     *                    or in all (beat, default 400, half of them test); 0 for the default. The defaults give
+     *                    test splits of 240, 240, 216 and 200 clips.
      * @param clipSeconds clip length (defaults: notes 1.5 s, shorter than NSynth's 4 s for speed; key 8 s;
-     *                    beat 12 s, as beats before 5 s are not scored); 0 for the default
+     *                    beat 10 s, as beats before 5 s are not scored); 0 for the default
      */
     public record Options(long seed, int count, double clipSeconds, Path soundFont) {
         public static Options defaults(long seed) {
@@ -80,19 +83,19 @@ public final class TaskGenerator {
             }
             case "notes-instrument" -> {
                 seconds = or(options.clipSeconds(), 1.5);
-                clips = notes(rng, false, options.count() > 0 ? options.count() : 8, seconds);
+                clips = notes(rng, false, options.count() > 0 ? options.count() : 12, seconds);
                 type = "multiclass";
                 window = 0;
             }
             case "key" -> {
                 seconds = or(options.clipSeconds(), 8.0);
-                clips = keys(rng, options.count() > 0 ? options.count() : 4, seconds);
+                clips = keys(rng, options.count() > 0 ? options.count() : 36, seconds);
                 type = "key";
                 window = 5;
             }
             case "beat" -> {
-                seconds = or(options.clipSeconds(), 12.0);
-                clips = beats(rng, options.count() > 0 ? options.count() : 24, seconds);
+                seconds = or(options.clipSeconds(), 10.0);
+                clips = beats(rng, options.count() > 0 ? options.count() : 400, seconds);
                 type = "beat";
                 window = 0;
             }
@@ -156,35 +159,42 @@ public final class TaskGenerator {
         return v > 0 ? v : fallback;
     }
 
-    /** Programs of each family shuffled; the split of the k-th program of a family cycles train, train, valid, test. */
+    /** Programs per split: pitch draws 24 / 8 / 10 of the 80 family programs; instrument splits each family 4 / 2 / 2. */
+    private static final int[] PITCH_PROGRAMS_PER_SPLIT = {24, 8, 10};
+    private static final int[] INSTRUMENT_PROGRAMS_PER_SPLIT = {4, 2, 2};
+
+    /** Programs are split so that test timbres never occur in training (nor in validation). */
     private static List<ClipSpec> notes(Random rng, boolean pitchTask, int perProgram, double seconds) {
         List<ClipSpec> out = new ArrayList<>();
         int[] velocities = {50, 80, 110};
-        // pitch: 12 programs (8 train, 2 valid, 2 test) over the families; instrument: 4 per family
+        Split[] splits = {Split.TRAIN, Split.VALID, Split.TEST};
         List<int[]> programs = new ArrayList<>(); // {family, program, split}
-        List<Integer> familyOrder = new ArrayList<>();
-        for (int f = 0; f < FAMILIES.size(); f++) {
-            familyOrder.add(f);
-        }
         if (pitchTask) {
-            Collections.shuffle(familyOrder, rng);
-            Split[] plan = {Split.TRAIN, Split.TRAIN, Split.TRAIN, Split.TRAIN, Split.TRAIN, Split.TRAIN, Split.TRAIN,
-                Split.TRAIN, Split.VALID, Split.VALID, Split.TEST, Split.TEST};
-            for (int k = 0; k < plan.length; k++) {
-                int f = familyOrder.get(k % FAMILIES.size());
-                int p = FAMILIES.get(f).firstProgram() + (k / FAMILIES.size()) * 4 + rng.nextInt(4);
-                programs.add(new int[] {f, p, plan[k].ordinal()});
+            List<int[]> all = new ArrayList<>();
+            for (int f = 0; f < FAMILIES.size(); f++) {
+                for (int i = 0; i < 8; i++) {
+                    all.add(new int[] {f, FAMILIES.get(f).firstProgram() + i});
+                }
+            }
+            Collections.shuffle(all, rng);
+            int k = 0;
+            for (int s = 0; s < splits.length; s++) {
+                for (int i = 0; i < PITCH_PROGRAMS_PER_SPLIT[s]; i++, k++) {
+                    programs.add(new int[] {all.get(k)[0], all.get(k)[1], splits[s].ordinal()});
+                }
             }
         } else {
-            Split[] plan = {Split.TRAIN, Split.TRAIN, Split.VALID, Split.TEST};
             for (int f = 0; f < FAMILIES.size(); f++) {
                 List<Integer> ps = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     ps.add(FAMILIES.get(f).firstProgram() + i);
                 }
                 Collections.shuffle(ps, rng);
-                for (int k = 0; k < plan.length; k++) {
-                    programs.add(new int[] {f, ps.get(k), plan[k].ordinal()});
+                int k = 0;
+                for (int s = 0; s < splits.length; s++) {
+                    for (int i = 0; i < INSTRUMENT_PROGRAMS_PER_SPLIT[s]; i++, k++) {
+                        programs.add(new int[] {f, ps.get(k), splits[s].ordinal()});
+                    }
                 }
             }
         }
@@ -276,8 +286,9 @@ public final class TaskGenerator {
 
     private static List<ClipSpec> beats(Random rng, int count, double seconds) {
         List<ClipSpec> out = new ArrayList<>();
-        int valid = Math.max(1, count / 6);
-        int test = Math.max(1, count / 6);
+        // half of the clips for test: a beat probe learns from few clips, and the metric is averaged per clip
+        int valid = Math.max(1, count / 10);
+        int test = Math.max(1, count / 2);
         for (int n = 0; n < count; n++) {
             Split split = n < count - valid - test ? Split.TRAIN : n < count - test ? Split.VALID : Split.TEST;
             double bpm = 70 + rng.nextInt(111);

@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
-import org.mert4j.probe.synth.TaskGenerator;
+import org.mert4j.synth.TaskGenerator;
 
 /** The whole pipeline on small generated tasks: generate, extract (cached), train, score. */
 class ProbePipelineTest {
 
     @Test
     void cqtProbeFindsPitchOfUnseenInstruments(@TempDir Path dir) throws Exception {
-        // 12 programs x 16 of the 24 pitches, 1 s notes; test programs are not in train
+        // 42 programs x 8 of the 24 pitches, 1 s notes; test programs are not in train
         Path file = TaskGenerator.generate("notes-pitch", dir.resolve("task"), new TaskGenerator.Options(5, 8, 1.0, null),
                 n -> {});
         Task task = Task.load(file);

@@ -1,4 +1,4 @@
-package org.mert4j.probe.synth;
+package org.mert4j.synth;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +28,7 @@ class TaskGeneratorTest {
         Task task = Task.load(file);
         assertEquals(TaskType.MULTICLASS, task.type());
         assertEquals(10, task.classes().size());
-        assertEquals(10 * 4 * 2, task.examples().size());
+        assertEquals(10 * 8 * 2, task.examples().size());
         String manifest = Files.readString(task.manifest());
         Set<String> trainPrograms = new HashSet<>();
         for (String line : manifest.split("\n")) {
