@@ -150,11 +150,11 @@ public final class Trainer implements AutoCloseable {
             samples += (long) b.size() * b.samples();
         }
         long[] global = {counts.masked(), counts.unmasked(), counts.featureValues(), samples};
-        sync.sumLongs(global);
+        sync.sumLongs(global); // the loss is divided by counts over every rank
         counts = new MertPretrainModel.Counts(global[0], global[1], global[2]);
+        samples = global[3];
         model.train(true);
-        int k = train.classes().length;
-        double[] parts = new double[3 + k]; // acoustic, cqt, penalty (weighted, normalised), correct per codebook
+        UpdateTotals totals = new UpdateTotals(train.classes().length);
         for (PretrainBatch b : micro) {
             try (PointerScope scope = new PointerScope()) {
                 MertPretrainModel.Sums s;
@@ -164,24 +164,19 @@ public final class Trainer implements AutoCloseable {
                     throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
                 }
                 MertPretrainModel.Terms terms = model.terms(s, counts);
-                parts[0] += terms.acoustic().item_double();
-                parts[1] += terms.cqt().item_double();
-                parts[2] += terms.penalty().item_double();
-                for (int c = 0; c < k; c++) {
-                    parts[3 + c] += s.correct()[c];
-                }
+                totals.add(terms, s);
                 Tensor loss = terms.total();
                 (precision.lossScale() == 1.0 ? loss : loss.mul(new Scalar(precision.lossScale()))).backward();
             }
         }
-        sync.sumDoubles(parts);
+        totals.sumOverRanks(sync);
         List<Tensor> grads = gradients();
         sync.sumGradients(grads);
         if (precision.lossScale() != 1.0) {
             optimizer.scaleGradients(1.0 / precision.lossScale());
         }
         double norm = optimizer.clipGradNorm(config.optim().clipNorm());
-        double loss = parts[0] + parts[1] + parts[2];
+        double loss = totals.loss();
         double lr = schedule.at(step);
         boolean bad = !Double.isFinite(loss) || !Double.isFinite(norm);
         boolean overflow = bad && Double.isFinite(loss) && precision.lossScale() != 1.0;
@@ -202,14 +197,56 @@ public final class Trainer implements AutoCloseable {
             optimizer.step(lr);
         }
         optimizer.zeroGrad();
-        double[] acc = new double[k];
-        for (int c = 0; c < k; c++) {
-            acc[c] = counts.masked() == 0 ? 0 : parts[3 + c] / counts.masked();
-        }
         double seconds = (System.nanoTime() - started) / 1e9;
-        double audioSeconds = global[3] / (double) sampleRate;
-        return new StepMetrics(step, loss, parts[0], parts[1], parts[2], acc, norm, lr, seconds,
-                audioSeconds / seconds, skippedSteps, bad);
+        double audioSeconds = samples / (double) sampleRate;
+        return new StepMetrics(step, loss, totals.acoustic, totals.cqt, totals.penalty, totals.accuracy(counts.masked()),
+                norm, lr, seconds, audioSeconds / seconds, skippedSteps, bad);
+    }
+
+    /** Weighted loss terms and masked-prediction hits of one update, summed over micro-batches, then ranks. */
+    private static final class UpdateTotals {
+        double acoustic;
+        double cqt;
+        double penalty;
+        final double[] correct;
+
+        UpdateTotals(int codebooks) {
+            correct = new double[codebooks];
+        }
+
+        void add(MertPretrainModel.Terms terms, MertPretrainModel.Sums sums) {
+            acoustic += terms.acoustic().item_double();
+            cqt += terms.cqt().item_double();
+            penalty += terms.penalty().item_double();
+            for (int c = 0; c < correct.length; c++) {
+                correct[c] += sums.correct()[c];
+            }
+        }
+
+        void sumOverRanks(GradientSync sync) {
+            double[] packed = new double[3 + correct.length];
+            packed[0] = acoustic;
+            packed[1] = cqt;
+            packed[2] = penalty;
+            System.arraycopy(correct, 0, packed, 3, correct.length);
+            sync.sumDoubles(packed);
+            acoustic = packed[0];
+            cqt = packed[1];
+            penalty = packed[2];
+            System.arraycopy(packed, 3, correct, 0, correct.length);
+        }
+
+        double loss() {
+            return acoustic + cqt + penalty;
+        }
+
+        double[] accuracy(long masked) {
+            double[] acc = new double[correct.length];
+            for (int c = 0; c < acc.length; c++) {
+                acc[c] = masked == 0 ? 0 : correct[c] / masked;
+            }
+            return acc;
+        }
     }
 
     /** Mean loss and accuracy over {@code run.valid_batches} batches of the validation source, without updates. */
