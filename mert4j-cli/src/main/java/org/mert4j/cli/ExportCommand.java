@@ -44,8 +44,9 @@ public final class ExportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(config)) {
             throw new UsageException(run + " is not a pretraining run folder (no config.json)");
         }
-        Path ckpt = checkpoint != null ? checkpoint : new Checkpoints(run, 1).latest()
-                .orElseThrow(() -> new UsageException(run + " has no checkpoint yet"));
+        Path ckpt = checkpoint != null ? checkpoint : new Checkpoints(run, 1).latestComplete(
+                msg -> spec.commandLine().getErr().println("mert export: skipping " + msg))
+                .orElseThrow(() -> new UsageException(run + " has no complete checkpoint"));
         long step = PretrainExport.export(PretrainConfig.read(config), ckpt, out);
         spec.commandLine().getErr().println("mert export: step " + step + " of " + run + " -> " + out);
         return ExitCode.OK;
