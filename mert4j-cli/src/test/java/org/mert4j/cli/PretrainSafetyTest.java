@@ -121,6 +121,20 @@ class PretrainSafetyTest {
         assertFalse(r.err().contains("rank"), "no rank was started: " + r);
     }
 
+    // ---- item 8 ----
+
+    @Test
+    void aSecondRunIntoTheSameFolderIsRefused(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve(".mert.lock"), "{\"pid\": " + ProcessHandle.current().pid() + ", \"host\": \""
+                + java.net.InetAddress.getLocalHost().getHostName() + "\", \"command\": \"mert pretrain\"}");
+        Cli.Result r = run(args(run, "labels", "--max-steps", "1"));
+        assertEquals(2, r.exitCode(), r::toString);
+        assertTrue(r.err().contains("being written by another mert pretrain"), r::toString);
+        assertFalse(Files.exists(run.resolve("metrics.jsonl")));
+    }
+
     // ---- item 9 ----
 
     @Test
