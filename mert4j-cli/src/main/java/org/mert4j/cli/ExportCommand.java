@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
                 + " mert_model with the Hubert keys), preprocessor_config.json and model.safetensors with the"
                 + " released key names. `mert embed` and the Python MERTModel both load it."},
         footer = {"", "Examples:", "  mert export runs/tiny --out models/tiny-mert",
-            "  mert export runs/tiny --checkpoint runs/tiny/checkpoints/step-00000200 --out models/tiny-200"})
+            "  mert export runs/tiny --checkpoint runs/tiny/checkpoints/step-00000200 \\",
+            "              --out models/tiny-200"})
 public final class ExportCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

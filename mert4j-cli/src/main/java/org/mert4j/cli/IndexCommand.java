@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  mert embed --model MERT-v1-95M --out feats/ music/",
-            "  mert index build --embeddings feats/ --layer 6 --model MERT-v1-95M --out feats.idx",
+            "  mert index build --embeddings feats/ --layer 6 --model MERT-v1-95M \\",
+            "                   --out feats.idx",
             "  mert index query feats.idx --audio new-song.mp3 -k 10",
             "  mert index query feats.idx --path music/some-track.flac"})
 public final class IndexCommand implements Runnable {
@@ -57,12 +58,15 @@ public final class IndexCommand implements Runnable {
                     + " without .npy.",
                 "Parquet from the Spark job is indexed with the Spark module instead (Parquet needs Hadoop, which"
                     + " the command line does not carry):",
-                "  spark-submit --class org.mert4j.spark.BuildIndex mert4j-spark-app.jar feats.parquet 6 feats.idx"},
+                "  spark-submit --class org.mert4j.spark.BuildIndex mert4j-spark-app.jar \\",
+                "               feats.parquet 6 feats.idx"},
             footer = {
                 "",
                 "Examples:",
-                "  mert index build --embeddings feats/ --layer 6 --model MERT-v1-95M --out feats.idx",
-                "  mert index build --embeddings feats/ --layer 12 --out l12.idx --max-connections 32",
+                "  mert index build --embeddings feats/ --layer 6 --model MERT-v1-95M \\",
+                "                   --out feats.idx",
+                "  mert index build --embeddings feats/ --layer -1 --out last.idx \\",
+                "                   --max-connections 32",
                 "",
                 "Exit status: 0 ok, 1 some files could not be read (listed on stderr), 2 usage error (such as a"
                     + " hidden state the embeddings do not hold)."})

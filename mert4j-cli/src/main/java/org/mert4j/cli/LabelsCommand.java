@@ -62,7 +62,8 @@ import picocli.CommandLine.Spec;
             "              --kmeans labels/hubert6/kmeans-hubert_l6.safetensors \\",
             "              --manifest data/valid.tsv --out labels/hubert6-valid",
             "  # MFCC k-means (MERT-v0 iteration 1) on a GPU",
-            "  mert labels --teacher mfcc-kmeans --fit --k 500 --device cuda --manifest data/train.tsv --out labels/mfcc",
+            "  mert labels --teacher mfcc-kmeans --fit --k 500 --device cuda \\",
+            "              --manifest data/train.tsv --out labels/mfcc",
             "",
             "Exit status: 0 every row labelled, 1 some rows failed (#FAILED lines), 2 usage error."})
 public final class LabelsCommand implements Callable<Integer> {

@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Examples:",
-            "  mert pretrain --preset tiny --manifest train.tsv --labels labels/ --out runs/tiny --max-steps 300",
+            "  mert pretrain --preset tiny --manifest train.tsv --labels labels/ \\",
+            "                --out runs/tiny --max-steps 300",
             "  mert pretrain --out runs/tiny --resume --max-steps 600",
             "  mert pretrain --config run.yaml --set optim.lr=1e-4 --nproc 2 --out runs/a",
             "  mert plot runs/tiny",
