@@ -207,7 +207,8 @@ public final class ProbeCommand implements Callable<Integer> {
     private void plot(Task task, List<ProbeResult> all, String main) throws java.io.IOException {
         List<ProbeResult> perLayer = all.stream().filter(r -> r.features().equals(main) && !r.layers().equals("all"))
                 .toList();
-        LineChart chart = new LineChart(task.name() + ": test " + task.metric() + " per layer", "layer", false);
+        LineChart chart = new LineChart(task.name() + ": test " + task.metric() + " per layer", "layer", false)
+                .integerX();
         double maxLayer = Math.max(1, perLayer.size() - 1);
         if (!perLayer.isEmpty()) {
             chart.line(main, perLayer.stream().mapToDouble(r -> Double.parseDouble(r.layers())).toArray(),
