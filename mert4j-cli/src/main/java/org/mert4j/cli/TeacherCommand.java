@@ -134,15 +134,20 @@ public final class TeacherCommand implements Runnable {
             RvqVaeConfig d = RvqVaeConfig.defaults();
             RvqVaeConfig config = new RvqVaeConfig(d.sampleRate(), channels, d.strides(), latentDim, codebooks, codebookSize,
                     d.emaDecay(), d.commitment());
-            List<Path> files = new ArrayList<>(AudioFiles.expand(audio));
+            List<AudioFiles.Problem> problems = new ArrayList<>();
+            List<Path> files = new ArrayList<>(AudioFiles.expand(audio, problems::add));
             if (manifest != null) {
                 files.addAll(readManifest(manifest));
             }
             if (files.isEmpty()) {
-                throw new UsageException("no audio files found in " + audio + (manifest == null ? "" : " / " + manifest));
+                throw new UsageException("no audio files found in " + audio + (manifest == null ? "" : " / " + manifest)
+                        + (problems.isEmpty() ? "" : ": " + problems.get(0).path() + ": " + problems.get(0).reason()));
             }
             List<float[]> clips = new ArrayList<>();
-            int failed = 0;
+            int failed = problems.size();
+            for (AudioFiles.Problem p : problems) {
+                err.println("mert teacher train-rvq: skipping " + p.path() + ": " + p.reason());
+            }
             double seconds = 0;
             for (Path f : files) {
                 try {

@@ -69,4 +69,17 @@ class LabelsProvenanceTest {
         // --overwrite starts again on the new rows
         assertEquals(0, label(a, out, "--overwrite").exitCode());
     }
+
+    /** -1 is the last hidden state, as in Python; labels.json records its index. */
+    @Test
+    void hubertKmeansTakesLayerMinusOne() throws IOException {
+        Path m = manifest("music", 1.5);
+        Path out = tmp.resolve("hubert");
+        Cli.Result r = Cli.run("labels", "--teacher", "hubert-kmeans", "--teacher-model",
+                EmbedCommandTest.FIXTURE.toString(), "--layer", "-1", "--fit", "--k", "4", "--sample-frames", "200",
+                "--manifest", m.toString(), "--out", out.toString(), "--threads", "1");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(Files.readString(out.resolve("labels.json")).contains("\"layer\" : \"2\""), r::toString);
+        assertTrue(Files.exists(out.resolve("hubert_l2_km4.km")), r::toString);
+    }
 }
