@@ -25,11 +25,13 @@ public final class OutputLock implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
+    private final boolean createdFolder;
     private final Thread cleanup;
     private boolean released;
 
-    private OutputLock(Path file) {
+    private OutputLock(Path file, boolean createdFolder) {
         this.file = file;
+        this.createdFolder = createdFolder;
         // a run stopped with Ctrl-C leaves no lock behind (kill -9 does: the next run takes it over)
         this.cleanup = new Thread(this::deleteIfOurs, "mert-lock-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -41,12 +43,13 @@ public final class OutputLock implements AutoCloseable {
      * @throws UsageException naming the owner if another live process holds it
      */
     public static OutputLock acquire(Path dir, String command, PrintWriter err) throws IOException {
+        boolean created = !Files.isDirectory(dir);
         Files.createDirectories(dir);
         Path file = dir.resolve(FILE_NAME);
         byte[] body = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(ownerRecord(command));
         for (int attempt = 0; attempt < 2; attempt++) {
             if (create(file, body)) {
-                return new OutputLock(file);
+                return new OutputLock(file, created);
             }
             Optional<JsonNode> owner = readOwner(file);
             if (owner.isEmpty()) {
@@ -167,9 +170,22 @@ public final class OutputLock implements AutoCloseable {
             Optional<JsonNode> owner = readOwner(file);
             if (owner.isPresent() && owner.get().path("pid").asLong(-1) == ProcessHandle.current().pid()) {
                 Files.deleteIfExists(file);
+                if (createdFolder) {
+                    deleteIfEmpty(file.getParent()); // a run that wrote nothing leaves no empty folder behind
+                }
             }
         } catch (IOException ignored) {
             // nothing more can be done about a lock that cannot be read back; the next run reports it
+        }
+    }
+
+    private static void deleteIfEmpty(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            if (entries.findAny().isEmpty()) {
+                Files.deleteIfExists(dir);
+            }
+        } catch (java.nio.file.DirectoryNotEmptyException ignored) {
+            // something was written meanwhile: keep it
         }
     }
 
