@@ -132,7 +132,9 @@ public final class PretrainCommand implements Callable<Integer> {
         boolean launcher = nproc > 1 && System.getenv("RANK") == null;
         int rank = env == null ? 0 : env.rank();
         // inputs are checked once, before any rank starts: one clear error, exit 2
-        PretrainPreflight.check(config, maxUnlabelled, launcher || rank == 0 ? spec.commandLine().getErr() : null);
+        boolean checkedByLauncher = System.getenv(LocalLauncher.LAUNCHED) != null;
+        PretrainPreflight.check(config, maxUnlabelled,
+                launcher || (rank == 0 && !checkedByLauncher) ? spec.commandLine().getErr() : null);
         if (launcher) {
             List<String> args = spec.root().commandLine().getParseResult().originalArgs();
             return new LocalLauncher(spec.commandLine().getErr()).launch(nproc, args);
@@ -364,6 +366,9 @@ public final class PretrainCommand implements Callable<Integer> {
      * if one fails, the others are stopped and the launch fails.
      */
     static final class LocalLauncher {
+        /** Set for the ranks it starts: the launcher has reported on the inputs already. */
+        static final String LAUNCHED = "MERT4J_LAUNCHED";
+
         private final PrintWriter err;
 
         LocalLauncher(PrintWriter err) {
@@ -391,6 +396,7 @@ public final class PretrainCommand implements Callable<Integer> {
                 env.put("WORLD_SIZE", Integer.toString(n));
                 env.put("MASTER_ADDR", "127.0.0.1");
                 env.put("MASTER_PORT", Integer.toString(port));
+                env.put(LAUNCHED, "1");
                 pb.inheritIO();
                 ranks.add(pb.start());
             }
