@@ -15,15 +15,15 @@ import java.util.function.Function;
  * error is rethrown by {@link #next()} for that file only. At most {@code ahead} decoded files wait in
  * memory.
  */
-public final class AudioPrefetch implements AutoCloseable {
+public final class AudioPrefetch<T> implements AutoCloseable {
     private final List<InputFile> files;
-    private final Function<InputFile, float[]> decoder;
+    private final Function<InputFile, T> decoder;
     private final int ahead;
     private final ExecutorService pool;
-    private final Deque<CompletableFuture<float[]>> queue = new ArrayDeque<>();
+    private final Deque<CompletableFuture<T>> queue = new ArrayDeque<>();
     private int submitted;
 
-    public AudioPrefetch(List<InputFile> files, Function<InputFile, float[]> decoder, int ahead) {
+    public AudioPrefetch(List<InputFile> files, Function<InputFile, T> decoder, int ahead) {
         this.files = files;
         this.decoder = decoder;
         this.ahead = Math.max(1, ahead);
@@ -35,9 +35,9 @@ public final class AudioPrefetch implements AutoCloseable {
         fill();
     }
 
-    /** The samples of the next file in order. */
-    public float[] next() {
-        CompletableFuture<float[]> f = queue.removeFirst();
+    /** The decoded next file, in order. */
+    public T next() {
+        CompletableFuture<T> f = queue.removeFirst();
         fill();
         try {
             return f.join();

@@ -6,14 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.bytedeco.pytorch.global.torch;
 import org.mert4j.audio.AudioDecodeException;
+import org.mert4j.audio.AudioFiles;
 import org.mert4j.model.EmbedOptions;
+import org.mert4j.model.EmbeddingInfo;
+import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
 
 import picocli.CommandLine.Command;
@@ -40,9 +45,17 @@ import picocli.CommandLine.Spec;
                 + " so memory stays the same for a one-hour file as for a song. Only --window none loads each file"
                 + " whole.",
             "",
-            "Reruns skip inputs whose output exists (outputs are written atomically, so a killed run never leaves"
-                + " a half file). Files that cannot be decoded or are too short are reported, listed in"
-                + " failures.tsv next to the outputs, and the rest go on."},
+            "Outputs record how they were made (model, hidden states per row, pool, window): in the safetensors"
+                + " header, and in mert-embed.json inside an output folder or <file>.json next to a single .npy or"
+                + " JSON Lines file. Reruns skip inputs whose output exists when the record matches (outputs are"
+                + " written atomically, so a killed run never leaves a half file); outputs made otherwise are"
+                + " refused, naming the difference (--overwrite recomputes a single output file).",
+            "",
+            "Inputs that are missing, dangling links, FIFOs, files that cannot be decoded or are too short, and"
+                + " audio with NaN or infinite samples are reported, listed in failures.tsv next to the outputs"
+                + " (tabs and line breaks in paths escaped as \\t and \\n), and the rest go on. A file shorter than"
+                + " its header declares (truncated) is embedded with a warning. A second mert writing into the same"
+                + " folder is refused (lock file .mert.lock)."},
         footer = {
             "",
             "Examples:",
@@ -61,7 +74,8 @@ import picocli.CommandLine.Spec;
             "  # throughput benchmark with random weights of the 95M shape",
             "  mert embed --model preset:v1-95m --device cuda --batch 8 --out bench/ music/",
             "",
-            "Exit status: 0 all done, 1 some inputs failed (see failures.tsv), 2 usage or model error."})
+            "Exit status: 0 all done, 1 some inputs failed (see failures.tsv), 2 usage or model error, or outputs"
+                + " made otherwise, or another mert writing there."})
 public final class EmbedCommand implements Callable<Integer> {
 
     @Spec
@@ -79,7 +93,8 @@ public final class EmbedCommand implements Callable<Integer> {
 
     @Option(names = "--layers", defaultValue = "all", paramLabel = "all|LIST", converter = LayerSpec.Converter.class,
             description = "Hidden states to keep: all, a list (0,6,12) or ranges (3-5); 0 = before the first"
-                    + " transformer layer, L = last layer. Default: ${DEFAULT-VALUE}.")
+                    + " transformer layer, L or -1 = last layer (negative indices count from the end)."
+                    + " Default: ${DEFAULT-VALUE}.")
     private LayerSpec layers;
 
     @Option(names = "--pool", defaultValue = "mean", paramLabel = "mean|none",
@@ -124,7 +139,7 @@ public final class EmbedCommand implements Callable<Integer> {
     private List<String> inputs;
 
     /** The output layout implied by --out, --format and the number of inputs. */
-    private enum Layout { ONE_FILE, FOLDER, JSONL }
+    enum Layout { ONE_FILE, FOLDER, JSONL }
 
     @Override
     public Integer call() throws IOException {
@@ -140,68 +155,81 @@ public final class EmbedCommand implements Callable<Integer> {
         }
         ModelSource source = ModelSource.parse(model);
         OutputFormat fmt = chooseFormat();
-        List<InputFile> files = Inputs.expand(inputs);
-        if (files.isEmpty()) {
+        Inputs.Expanded expanded = Inputs.expand(inputs);
+        List<InputFile> files = expanded.files();
+        if (files.isEmpty() && expanded.problems().isEmpty()) {
             throw new UsageException("no audio files found in " + String.join(" ", inputs) + " (audio extensions: "
                     + String.join(", ", new java.util.TreeSet<>(org.mert4j.audio.AudioFiles.EXTENSIONS)) + ")");
         }
         Layout layout = chooseLayout(fmt, files.size());
-        Summary summary = new Summary();
+        MertConfig config = source.config();
+        int[] layerIdx = layers.resolve(config.numHiddenLayers() + 1); // a usage error before anything is written
+        EmbeddingInfo wanted = new EmbeddingInfo(source.displayName(), source.fingerprint(),
+                config.numHiddenLayers() + 1, layerIdx, pool.name().toLowerCase(Locale.ROOT),
+                WindowConverter.describe(window), config.sampleRate());
+        Map<InputFile, Path> targets = layout == Layout.JSONL ? Map.of() : targets(layout, files, fmt);
+        Path folder = layout == Layout.FOLDER ? out : out.toAbsolutePath().getParent();
+        try (OutputLock lock = OutputLock.acquire(folder, "mert embed", err)) {
+            EmbeddingRecords records = EmbeddingRecords.check(layout, out, fmt, wanted, overwrite, err);
+            Set<String> processed = new HashSet<>();
+            files.forEach(f -> processed.add(f.display()));
+            expanded.problems().forEach(p -> processed.add(p.path()));
+            try (FailureLog failures = new FailureLog(folder.resolve(FailureLog.FILE_NAME), processed::contains)) {
+                return embedAll(source, files, expanded.problems(), layout, targets, fmt, wanted, layerIdx, records,
+                        failures, err);
+            }
+        }
+    }
 
+    private int embedAll(ModelSource source, List<InputFile> files, List<AudioFiles.Problem> problems, Layout layout,
+                         Map<InputFile, Path> targets, OutputFormat fmt, EmbeddingInfo wanted, int[] layerIdx,
+                         EmbeddingRecords records, FailureLog failures, PrintWriter err) throws IOException {
+        Summary summary = new Summary();
+        for (AudioFiles.Problem p : problems) {
+            err.println("mert embed: FAILED " + FailureLog.oneLine(p.path()) + ": " + p.reason());
+            failures.add(p.path(), p.reason());
+            summary.failed();
+        }
         JsonlOutput jsonl = null;
-        Map<InputFile, Path> targets = new HashMap<>();
-        List<InputFile> pending = new ArrayList<>();
-        int skipped = 0;
         try {
+            List<InputFile> pending = new ArrayList<>();
+            int skipped = 0;
             if (layout == Layout.JSONL) {
                 jsonl = new JsonlOutput(out, overwrite);
-                for (InputFile f : files) {
-                    if (jsonl.has(f.display())) {
-                        skipped++;
-                    } else {
-                        pending.add(f);
-                    }
+                for (AudioFiles.Problem p : problems) {
+                    jsonl.writeError(p.path(), p.reason());
                 }
-            } else {
-                targets = targets(layout, files, fmt);
-                for (InputFile f : files) {
-                    if (!overwrite && Files.exists(targets.get(f))) {
-                        skipped++;
-                    } else {
-                        pending.add(f);
-                    }
+            }
+            for (InputFile f : files) {
+                boolean done = jsonl != null ? jsonl.has(f.display()) : !overwrite && Files.exists(targets.get(f));
+                if (done) {
+                    skipped++;
+                } else {
+                    pending.add(f);
                 }
             }
             summary.skipped(skipped);
             if (pending.isEmpty()) {
-                err.println("mert embed: nothing to do, all " + skipped + " outputs exist (--overwrite recomputes)");
-                err.println("mert embed: " + summary.line());
-                return ExitCode.OK;
+                if (!files.isEmpty()) {
+                    err.println("mert embed: nothing to do, all " + skipped + " outputs exist (--overwrite recomputes)");
+                }
+                return finish(summary, failures, err);
             }
-            Path failuresDir = layout == Layout.FOLDER ? out : out.toAbsolutePath().getParent();
-            try (MertModel mert = source.open(device, err);
-                 FailureLog failures = new FailureLog(failuresDir.resolve(FailureLog.FILE_NAME))) {
-                int[] layerIdx = layers.resolve(mert.config().numHiddenLayers() + 1);
+            records.beforeOutputs();
+            try (MertModel mert = source.open(device, err)) {
                 if (int8) {
                     mert.quantizeDynamicInt8();
                 }
                 torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
-                EmbedOptions options = new EmbedOptions(window, pool, layers.indicesOrNull(), batch);
-                RunMetadata meta = new RunMetadata(source.displayName(), layerIdx, window,
-                        pool.name().toLowerCase(Locale.ROOT), mert.sampleRate());
-                OutputWriter writer = layout == Layout.JSONL ? null : OutputWriter.of(fmt, meta);
+                EmbedOptions options = new EmbedOptions(window, pool, layerIdx, batch);
+                OutputWriter writer = layout == Layout.JSONL ? null : OutputWriter.of(fmt, wanted);
                 if (skipped > 0) {
                     err.println("mert embed: skipping " + skipped + " of " + files.size()
                             + " inputs whose output exists (--overwrite recomputes them)");
                 }
-                run(mert, options, pending, targets, writer, jsonl, failures, summary, layerIdx, err);
-                err.println("mert embed: " + summary.line());
-                if (failures.count() > 0) {
-                    err.println("mert embed: failed inputs are listed in " + failures.file());
-                    return ExitCode.SOME_FAILED;
-                }
-                return ExitCode.OK;
+                run(mert, options, pending, targets, writer, jsonl, records, failures, summary, layerIdx, err);
             }
+            return finish(summary, failures, err);
         } finally {
             if (jsonl != null) {
                 jsonl.close();
@@ -209,11 +237,20 @@ public final class EmbedCommand implements Callable<Integer> {
         }
     }
 
+    private static int finish(Summary summary, FailureLog failures, PrintWriter err) {
+        err.println("mert embed: " + summary.line());
+        if (failures.count() > 0) {
+            err.println("mert embed: failed inputs are listed in " + failures.file());
+            return ExitCode.SOME_FAILED;
+        }
+        return ExitCode.OK;
+    }
+
     private void run(MertModel mert, EmbedOptions options, List<InputFile> pending, Map<InputFile, Path> targets,
-                     OutputWriter writer, JsonlOutput jsonl, FailureLog failures, Summary summary, int[] layerIdx,
-                     PrintWriter err) throws IOException {
+                     OutputWriter writer, JsonlOutput jsonl, EmbeddingRecords records, FailureLog failures,
+                     Summary summary, int[] layerIdx, PrintWriter err) throws IOException {
         int sr = mert.sampleRate();
-        ProgressBar progress = new ProgressBar(err, pending.size(), ProgressBar.interactive());
+        ProgressBar progress = ProgressBar.forLongRun(err, pending.size(), "mert embed");
         try (FileEmbeddings embeddings = new FileEmbeddings(mert, options, pending)) {
             for (int i = 0; i < pending.size(); i++) {
                 InputFile f = pending.get(i);
@@ -225,11 +262,17 @@ public final class EmbedCommand implements Callable<Integer> {
                     FileEmbeddings.Result r = embeddings.next(samples -> progress.update(done,
                             summary.audioSeconds() + samples / (double) sr,
                             name + " at " + Summary.clock(samples / (double) sr), false));
+                    if (r.warning() != null) {
+                        progress.clear();
+                        err.println("mert embed: warning: " + f.display() + ": " + r.warning());
+                        err.flush();
+                    }
                     Embedding e = new Embedding(f, r.seconds(), r.values(), layerIdx);
                     if (jsonl != null) {
                         jsonl.write(e);
                     } else {
                         writer.write(targets.get(f), e);
+                        records.afterOutput();
                     }
                     summary.ok(r.seconds());
                 } catch (RuntimeException | IOException | OutOfMemoryError ex) {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
                 + " mert_model with the Hubert keys), preprocessor_config.json and model.safetensors with the"
                 + " released key names. `mert embed` and the Python MERTModel both load it."},
         footer = {"", "Examples:", "  mert export runs/tiny --out models/tiny-mert",
-            "  mert export runs/tiny --checkpoint runs/tiny/checkpoints/step-00000200 --out models/tiny-200"})
+            "  mert export runs/tiny --checkpoint runs/tiny/checkpoints/step-00000200 \\",
+            "              --out models/tiny-200"})
 public final class ExportCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -44,8 +45,9 @@ public final class ExportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(config)) {
             throw new UsageException(run + " is not a pretraining run folder (no config.json)");
         }
-        Path ckpt = checkpoint != null ? checkpoint : new Checkpoints(run, 1).latest()
-                .orElseThrow(() -> new UsageException(run + " has no checkpoint yet"));
+        Path ckpt = checkpoint != null ? checkpoint : new Checkpoints(run, 1).latestComplete(
+                msg -> spec.commandLine().getErr().println("mert export: skipping " + msg))
+                .orElseThrow(() -> new UsageException(run + " has no complete checkpoint"));
         long step = PretrainExport.export(PretrainConfig.read(config), ckpt, out);
         spec.commandLine().getErr().println("mert export: step " + step + " of " + run + " -> " + out);
         return ExitCode.OK;

@@ -34,15 +34,18 @@ import picocli.CommandLine.Spec;
             "Computes a signal feature of an audio file: the targets MERT and HuBERT-style pretraining use.",
             "",
             "The file is decoded, mixed to mono and resampled to --sample-rate, then:",
-            "  cqt     constant-Q magnitude as nnAudio CQT1992v2: hop 320 at 24 kHz (75 frames/s), 336 bins from"
-                + " 32.7 Hz, 48 per octave -> [frames, 336]",
-            "  mfcc    kaldi MFCC as torchaudio compliance.kaldi.mfcc (25 ms frames, 10 ms shift, 23 mel bins,"
-                + " 13 ceps) with deltas and delta-deltas -> [frames, 39]",
-            "  logmel  log(mel + 1e-6), torchaudio MelSpectrogram: 2048-point FFT, hop 320, 128 HTK mels"
-                + " -> [frames, 128]",
-            "  chroma  librosa chroma_stft: 2048-point FFT, hop 512, tuning 0, max-normalised -> [frames, 12]",
-            "  encodec codes of an EnCodec 24 kHz model (--teacher-model DIR, 6 kbps) -> int64 [frames, 8]",
-            "  rvq     codes of a mert4j RVQ-VAE teacher (--teacher-model DIR) -> int64 [frames, codebooks]",
+            "  cqt     constant-Q magnitude as nnAudio CQT1992v2: hop 320 at 24 kHz (75/s),",
+            "          336 bins from 32.7 Hz, 48 per octave -> [frames, 336]",
+            "  mfcc    kaldi MFCC as torchaudio compliance.kaldi.mfcc (25 ms frames, 10 ms",
+            "          shift, 23 mel bins, 13 ceps) with deltas, delta-deltas -> [frames, 39]",
+            "  logmel  log(mel + 1e-6), torchaudio MelSpectrogram: 2048-point FFT, hop 320,",
+            "          128 HTK mels -> [frames, 128]",
+            "  chroma  librosa chroma_stft: 2048-point FFT, hop 512, tuning 0,",
+            "          max-normalised -> [frames, 12]",
+            "  encodec codes of an EnCodec 24 kHz model (--teacher-model DIR, 6 kbps)",
+            "          -> int64 [frames, 8]",
+            "  rvq     codes of a mert4j RVQ-VAE teacher (--teacher-model DIR)",
+            "          -> int64 [frames, codebooks]",
             "Written as .npy, frames along the first axis."},
         footer = {
             "",

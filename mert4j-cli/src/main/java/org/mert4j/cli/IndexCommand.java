@@ -15,6 +15,7 @@ import org.mert4j.index.NpyEmbeddings;
 import org.mert4j.index.VectorIndex;
 import org.mert4j.index.VectorIndexWriter;
 import org.mert4j.model.EmbedOptions;
+import org.mert4j.model.EmbeddingInfo;
 import org.mert4j.model.MertModel;
 
 import picocli.CommandLine.ArgGroup;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  mert embed --model MERT-v1-95M --out feats/ music/",
-            "  mert index build --embeddings feats/ --layer 6 --model MERT-v1-95M --out feats.idx",
+            "  mert index build --embeddings feats/ --layer 6 --model MERT-v1-95M \\",
+            "                   --out feats.idx",
             "  mert index query feats.idx --audio new-song.mp3 -k 10",
             "  mert index query feats.idx --path music/some-track.flac"})
 public final class IndexCommand implements Runnable {
@@ -51,18 +53,23 @@ public final class IndexCommand implements Runnable {
             description = {
                 "Builds a similarity index over one layer of pooled embeddings.",
                 "",
-                "Input: a folder of .npy files [L+1, H] as 'mert embed' writes them (row N is taken); each track"
-                    + " is keyed by its path below the folder without .npy.",
+                "Input: a folder of pooled .npy files as 'mert embed' writes them, with the mert-embed.json that"
+                    + " says which hidden state each row holds; each track is keyed by its path below the folder"
+                    + " without .npy.",
                 "Parquet from the Spark job is indexed with the Spark module instead (Parquet needs Hadoop, which"
                     + " the command line does not carry):",
-                "  spark-submit --class org.mert4j.spark.BuildIndex mert4j-spark-app.jar feats.parquet 6 feats.idx"},
+                "  spark-submit --class org.mert4j.spark.BuildIndex mert4j-spark-app.jar \\",
+                "               feats.parquet 6 feats.idx"},
             footer = {
                 "",
                 "Examples:",
-                "  mert index build --embeddings feats/ --layer 6 --model MERT-v1-95M --out feats.idx",
-                "  mert index build --embeddings feats/ --layer 12 --out l12.idx --max-connections 32",
+                "  mert index build --embeddings feats/ --layer 6 --model MERT-v1-95M \\",
+                "                   --out feats.idx",
+                "  mert index build --embeddings feats/ --layer -1 --out last.idx \\",
+                "                   --max-connections 32",
                 "",
-                "Exit status: 0 ok, 1 some files could not be read (listed on stderr), 2 usage error."})
+                "Exit status: 0 ok, 1 some files could not be read (listed on stderr), 2 usage error (such as a"
+                    + " hidden state the embeddings do not hold)."})
     static final class Build implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
@@ -70,7 +77,9 @@ public final class IndexCommand implements Runnable {
         @Option(names = "--embeddings", required = true, paramLabel = "DIR", description = "Folder of .npy embeddings.")
         private Path embeddings;
 
-        @Option(names = "--layer", required = true, paramLabel = "N", description = "Hidden state to index (row N).")
+        @Option(names = "--layer", required = true, paramLabel = "N",
+                description = "Hidden state to index (0 = before the first transformer layer, -1 = the last),"
+                        + " found through the folder's mert-embed.json whatever --layers the embeddings kept.")
         private int layer;
 
         @Option(names = {"-o", "--out"}, required = true, paramLabel = "IDX", description = "Index folder to write.")
@@ -105,18 +114,22 @@ public final class IndexCommand implements Runnable {
                 throw new UsageException("--embeddings " + embeddings + ": no such folder (expected the .npy files"
                         + " 'mert embed' writes)");
             }
-            if (layer < 0) {
-                throw new UsageException("--layer must be >= 0, got " + layer);
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new UsageException("--out " + out + " is an existing file; an index is a folder: give a new"
+                        + " folder name");
             }
             if (model != null && !Files.isDirectory(model)) {
                 throw new UsageException("--model " + model + ": no such folder");
             }
+            PrintWriter err = spec.commandLine().getErr();
+            int[] stateAndRow = stateAndRow(err);
+            int state = stateAndRow[0];
+            int row = stateAndRow[1];
             HnswParams hnsw = new HnswParams(maxConnections, beamWidth, searchWidth);
             List<Path> files = NpyEmbeddings.list(embeddings);
             if (files.isEmpty()) {
                 throw new UsageException("--embeddings " + embeddings + ": no .npy files inside");
             }
-            PrintWriter err = spec.commandLine().getErr();
             PrintWriter stdout = spec.commandLine().getOut();
             ProgressBar bar = new ProgressBar(err, files.size(), ProgressBar.interactive());
             long start = System.nanoTime();
@@ -127,11 +140,10 @@ public final class IndexCommand implements Runnable {
                     Path f = files.get(i);
                     bar.update(i, 0, f.getFileName().toString(), false);
                     try {
-                        float[] v = NpyEmbeddings.row(f, layer);
+                        float[] v = NpyEmbeddings.row(f, row);
                         if (writer == null) {
-                            writer = new VectorIndexWriter(out, v.length, layer,
-                                    model == null ? null : model.toAbsolutePath().normalize().toString(),
-                                    embeddings.toAbsolutePath().normalize().toString(), hnsw);
+                            // outside the per-file errors: a folder that cannot be written is not a bad input file
+                            writer = newWriter(v.length, state, hnsw);
                         }
                         writer.add(NpyEmbeddings.key(embeddings, f), v);
                     } catch (IOException | IllegalArgumentException e) {
@@ -151,11 +163,58 @@ public final class IndexCommand implements Runnable {
                 throw new UsageException("--embeddings " + embeddings + ": none of the " + files.size()
                         + " .npy files could be read");
             }
-            stdout.printf(Locale.ROOT, "indexed %d tracks (layer %d, %d-d) in %s in %.1f s%s%n", writer.count(), layer,
+            stdout.printf(Locale.ROOT, "indexed %d tracks (layer %d, %d-d) in %s in %.1f s%s%n", writer.count(), state,
                     IndexMetadata.read(out).dimension(), out, (System.nanoTime() - start) / 1e9,
                     failed > 0 ? "; " + failed + " files skipped" : "");
             stdout.flush();
             return failed > 0 ? ExitCode.SOME_FAILED : ExitCode.OK;
+        }
+
+        private VectorIndexWriter newWriter(int dimension, int state, HnswParams hnsw) {
+            try {
+                return new VectorIndexWriter(out, dimension, state,
+                        model == null ? null : model.toAbsolutePath().normalize().toString(),
+                        embeddings.toAbsolutePath().normalize().toString(), hnsw);
+            } catch (IOException e) {
+                throw new UsageException("--out " + out + ": cannot write the index there: " + e.getMessage());
+            }
+        }
+
+        /**
+         * The hidden state --layer names and the row of the embedding files that holds it, from the folder's
+         * record (mert-embed.json): files written with --layers 6,12 hold hidden state 12 in row 1.
+         */
+        private int[] stateAndRow(PrintWriter err) {
+            Path record = embeddings.resolve(EmbeddingInfo.FOLDER_FILE);
+            EmbeddingInfo info = EmbeddingInfo.read(record);
+            if (info == null) {
+                if (layer < 0) {
+                    throw new UsageException("--layer " + layer + ": " + embeddings + " has no " + EmbeddingInfo.FOLDER_FILE
+                            + " saying how many hidden states the model has (embedded by an older mert4j): give the"
+                            + " hidden state as a number from 0");
+                }
+                err.println("mert index build: warning: " + embeddings + " has no " + EmbeddingInfo.FOLDER_FILE
+                        + " (embedded by an older mert4j): taking row " + layer + " of each file as hidden state "
+                        + layer + ", which holds only if they were embedded with all layers");
+                err.flush();
+                return new int[] {layer, layer};
+            }
+            int state = LayerSpec.absolute(layer, info.hiddenStates());
+            if (state < 0 || state >= info.hiddenStates()) {
+                throw new UsageException("--layer " + layer + ": the model " + info.model() + " has hidden states 0-"
+                        + (info.hiddenStates() - 1) + " (-1 = the last)");
+            }
+            int row = info.rowOf(state);
+            if (row < 0) {
+                throw new UsageException("--layer " + layer + ": " + embeddings + " holds hidden states "
+                        + EmbeddingInfo.join(info.layers()) + " only (recorded in " + record + "), not " + state
+                        + ": index one of those, or embed again with --layers including " + state);
+            }
+            if (!"mean".equals(info.pool())) {
+                throw new UsageException(embeddings + " holds every frame (--pool " + info.pool() + ", recorded in "
+                        + record + "): an index needs pooled embeddings (embed with the default --pool mean)");
+            }
+            return new int[] {state, row};
         }
     }
 
@@ -173,7 +232,8 @@ public final class IndexCommand implements Runnable {
                 "  mert index query feats.idx --path music/jazz/track-12.flac -k 20",
                 "  mert index query feats.idx --audio clip.wav --model MERT-v1-95M --json",
                 "",
-                "Exit status: 0 ok, 1 the audio cannot be read, 2 usage error (unknown track, no model, ...)."})
+                "Exit status: 0 ok, 1 the audio cannot be read, 2 usage error (unknown track, no model, a damaged"
+                    + " index, ...)."})
     static final class Query implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
@@ -193,7 +253,8 @@ public final class IndexCommand implements Runnable {
             String path;
         }
 
-        @Option(names = "-k", paramLabel = "K", description = "Number of results (default 10).")
+        @Option(names = "-k", paramLabel = "K", description = "Number of results (default 10; at most the tracks"
+                + " in the index).")
         private int k = 10;
 
         @Option(names = {"-m", "--model"}, paramLabel = "DIR", description = "Model folder (default: the index's).")
@@ -217,7 +278,7 @@ public final class IndexCommand implements Runnable {
                 throw new UsageException(index + ": not a mert index (no " + IndexMetadata.FILE_NAME
                         + "; build one with 'mert index build')");
             }
-            try (VectorIndex idx = VectorIndex.open(index)) {
+            try (VectorIndex idx = open()) {
                 List<Neighbour> result;
                 if (what.path != null) {
                     result = idx.similarTo(what.path, k);
@@ -227,6 +288,15 @@ public final class IndexCommand implements Runnable {
                 print(result);
             }
             return ExitCode.OK;
+        }
+
+        /** A damaged index is not unreadable audio: a usage-class error (exit 2) naming the folder. */
+        private VectorIndex open() {
+            try {
+                return VectorIndex.open(index);
+            } catch (IOException | RuntimeException e) {
+                throw new UsageException(index + ": not a readable mert index: " + e.getMessage());
+            }
         }
 
         private float[] embed(IndexMetadata meta) {

@@ -38,14 +38,19 @@ import picocli.CommandLine.Spec;
                 + " labelled is the line '#FAILED <reason>', so rows never shift.",
             "",
             "Teachers: hubert-kmeans (k-means on hidden states of a MERT model), mfcc-kmeans and"
-                + " logmel-chroma-kmeans (k-means on signal features), and any others registered.",
+                + " logmel-chroma-kmeans (k-means on signal features), encodec (the 8 codebooks of an EnCodec"
+                + " model, --teacher-model DIR) and rvq (an RVQ-VAE from 'mert teacher train-rvq',"
+                + " --teacher-model DIR).",
             "--fit first fits the k-means on --sample-frames random frames of the manifest and saves it in"
                 + " --out as kmeans-<features>.safetensors; a rerun reuses it. Without --fit give the fitted"
                 + " k-means: --kmeans FILE (hubert-kmeans, with --teacher-model MODEL_DIR --layer N) or"
                 + " --teacher-model FILE|DIR (mfcc-kmeans, logmel-chroma-kmeans).",
             "",
             "Resumable: rows are appended as they are done; a rerun with the same settings continues after the"
-                + " last complete row (a half-written line is dropped). --overwrite starts the labels again."},
+                + " last complete row (a half-written line is dropped). labels.json records the teacher, its"
+                + " settings and a hash of the manifest's rows: a rerun for another manifest (even one with as"
+                + " many rows) or other settings is refused, naming the difference. --overwrite starts the labels"
+                + " again. A second mert writing into the same folder is refused (lock file .mert.lock)."},
         footer = {
             "",
             "Examples:",
@@ -57,7 +62,8 @@ import picocli.CommandLine.Spec;
             "              --kmeans labels/hubert6/kmeans-hubert_l6.safetensors \\",
             "              --manifest data/valid.tsv --out labels/hubert6-valid",
             "  # MFCC k-means (MERT-v0 iteration 1) on a GPU",
-            "  mert labels --teacher mfcc-kmeans --fit --k 500 --device cuda --manifest data/train.tsv --out labels/mfcc",
+            "  mert labels --teacher mfcc-kmeans --fit --k 500 --device cuda \\",
+            "              --manifest data/train.tsv --out labels/mfcc",
             "",
             "Exit status: 0 every row labelled, 1 some rows failed (#FAILED lines), 2 usage error."})
 public final class LabelsCommand implements Callable<Integer> {
@@ -66,7 +72,7 @@ public final class LabelsCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--teacher", required = true, paramLabel = "NAME",
-            description = "hubert-kmeans, mfcc-kmeans, logmel-chroma-kmeans, or another registered teacher.")
+            description = "hubert-kmeans, mfcc-kmeans, logmel-chroma-kmeans, encodec or rvq.")
     private String teacher;
 
     @Option(names = "--manifest", required = true, paramLabel = "FILE",
@@ -84,9 +90,10 @@ public final class LabelsCommand implements Callable<Integer> {
     @Option(names = "--kmeans", paramLabel = "FILE", description = "Fitted k-means (safetensors) for hubert-kmeans.")
     private Path kmeans;
 
-    @Option(names = "--layer", defaultValue = "-1", paramLabel = "N",
-            description = "hubert-kmeans: hidden state to cluster (0 = before the first transformer layer).")
-    private int layer;
+    @Option(names = "--layer", paramLabel = "N",
+            description = "hubert-kmeans: hidden state to cluster (0 = before the first transformer layer, -1 ="
+                    + " the last).")
+    private Integer layer;
 
     @Option(names = "--fit", description = "Fit the k-means on a sample of the manifest first.")
     private boolean fit;
@@ -135,14 +142,43 @@ public final class LabelsCommand implements Callable<Integer> {
         TeacherFactory factory = Teachers.get(teacher);
         Manifest manifest = Manifest.read(manifestFile, manifestRate);
         torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
-        TeacherSettings settings = new TeacherSettings(out, teacherModel, kmeans, layer, k, fit, sampleFrames, seed,
+        checkResume(manifest);
+        try (OutputLock lock = OutputLock.acquire(out, "mert labels", err)) {
+            return label(factory, manifest, err);
+        }
+    }
+
+    /**
+     * Before any teacher is loaded or fitted: a label folder made for another teacher or from other manifest
+     * rows is refused, naming the difference (the full comparison follows once the teacher is known).
+     */
+    private void checkResume(Manifest manifest) {
+        if (overwrite || !Files.isRegularFile(out.resolve(LabelSetInfo.FILE_NAME))) {
+            return;
+        }
+        LabelSetInfo old = LabelSetInfo.read(out);
+        LabelSetInfo now = new LabelSetInfo(teacher, old.frameRate(), old.sampleRate(),
+                manifestFile.getFileName().toString(), manifest.size(), old.streams(), old.params(),
+                manifest.rowsSha256(), manifest.root().toString());
+        List<String> differences = old.differences(now);
+        if (!differences.isEmpty()) {
+            throw new UsageException(out.resolve(LabelSetInfo.FILE_NAME) + ": this folder holds labels of another run ("
+                    + String.join("; ", differences) + "): give another --out, or --overwrite to start the labels"
+                    + " again");
+        }
+    }
+
+    private int label(TeacherFactory factory, Manifest manifest, PrintWriter err) throws IOException {
+        TeacherSettings settings = new TeacherSettings(out, teacherModel, kmeans,
+                layer == null ? TeacherSettings.NO_LAYER : layer, k, fit, sampleFrames, seed,
                 device, msg -> {
                     err.println("mert labels: " + msg);
                     err.flush();
                 });
         try (LabelTeacher t = factory.create(settings, manifest)) {
             LabelSetInfo info = new LabelSetInfo(t.name(), t.frameRate(), manifest.sampleRate(),
-                    manifestFile.getFileName().toString(), manifest.size(), t.streams(), t.params());
+                    manifestFile.getFileName().toString(), manifest.size(), t.streams(), t.params(),
+                    manifest.rowsSha256(), manifest.root().toString());
             try (LabelSetWriter writer = LabelSetWriter.open(out, info, overwrite)) {
                 int start = writer.nextRow();
                 if (start > 0) {
@@ -169,9 +205,14 @@ public final class LabelsCommand implements Callable<Integer> {
             pending.add(new InputFile(manifest.file(r), Path.of(manifest.get(r).path())));
         }
         Summary summary = new Summary();
-        ProgressBar progress = new ProgressBar(err, pending.size(), ProgressBar.interactive());
+        ProgressBar progress = ProgressBar.forLongRun(err, pending.size(), "mert labels");
         long computeNanos = 0;
-        try (AudioPrefetch audio = new AudioPrefetch(pending, f -> TeacherAudio.load(f.file(), rate), 2)) {
+        try (AudioPrefetch<float[]> audio = new AudioPrefetch<>(pending, f -> TeacherAudio.load(f.file(), rate,
+                warning -> {
+                    progress.clear();
+                    err.println("mert labels: warning: " + f.display() + ": " + warning);
+                    err.flush();
+                }), 2)) {
             for (int i = 0; i < pending.size(); i++) {
                 int row = start + i;
                 InputFile f = pending.get(i);

@@ -41,6 +41,9 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         ErrorHandler errors = new ErrorHandler();
         return new CommandLine(new Main())
+                // @list.txt is mert's own list of inputs (paths relative to the list, line numbers in errors),
+                // not picocli's file of arguments
+                .setExpandAtFiles(false)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler(errors)
                 .setExecutionExceptionHandler(errors);

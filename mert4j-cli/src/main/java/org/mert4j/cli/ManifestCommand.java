@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 
 import org.mert4j.audio.AudioDecoder;
 import org.mert4j.audio.AudioFiles;
@@ -30,15 +31,17 @@ import picocli.CommandLine.Spec;
                 + " of the model to train), so every file is decoded once to measure it. The rate is written next"
                 + " to the manifest in <manifest>.json ({\"sample_rate\": 24000, \"rows\": N}).",
             "",
-            "Files that cannot be decoded are reported, listed in failures.tsv next to the manifest and left out;"
-                + " files shorter than --min-seconds are left out and counted."},
+            "Files that cannot be decoded, dangling links, FIFOs and file names with a tab or line break are"
+                + " reported, listed in failures.tsv next to the manifest and left out; files shorter than"
+                + " --min-seconds are left out and counted; a file shorter than its header declares (truncated)"
+                + " is listed with a warning."},
         footer = {
             "",
             "Examples:",
             "  # one manifest of everything under music/ at 24 kHz (MERT-v1)",
             "  mert manifest music/ --out data/all.tsv",
-            "  # 1% held out: data/train.tsv and data/valid.tsv, clips of at least 2 s",
-            "  mert manifest music/ --out data/ --valid-percent 1 --seed 0 --min-seconds 2",
+            "  # 1%% held out: data/train.tsv and data/valid.tsv, clips of at least 2 s",
+            "  mert manifest music/ --out data/train.tsv --valid-percent 1 --min-seconds 2",
             "  # a 16 kHz manifest (HuBERT, MERT-v0)",
             "  mert manifest music/ --out data16k/train.tsv --sample-rate 16000",
             "",
@@ -52,8 +55,8 @@ public final class ManifestCommand implements Callable<Integer> {
     private Path dir;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "PATH",
-            description = "Manifest file (NAME.tsv), or a folder that gets train.tsv (and valid.tsv with"
-                    + " --valid-percent).")
+            description = "Manifest file (NAME.tsv), or a folder that gets train.tsv; with --valid-percent the"
+                    + " held-out rows go to valid.tsv beside it.")
     private Path out;
 
     @Option(names = "--sample-rate", defaultValue = "24000", paramLabel = "HZ",
@@ -65,7 +68,7 @@ public final class ManifestCommand implements Callable<Integer> {
     private double minSeconds;
 
     @Option(names = "--valid-percent", defaultValue = "0", paramLabel = "P",
-            description = "Hold out P% of the files (at random) in valid.tsv. Default: ${DEFAULT-VALUE}.")
+            description = "Hold out P%% of the files (at random) in valid.tsv. Default: ${DEFAULT-VALUE}.")
     private double validPercent;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
@@ -88,14 +91,17 @@ public final class ManifestCommand implements Callable<Integer> {
             throw new UsageException(dir + ": not a folder");
         }
         boolean namesFile = out.getFileName().toString().endsWith(".tsv") && !Files.isDirectory(out);
-        if (validPercent > 0 && namesFile) {
-            throw new UsageException("--valid-percent writes train.tsv and valid.tsv: give --out a folder, not " + out);
-        }
         Path trainFile = namesFile ? out : out.resolve("train.tsv");
         Path folder = trainFile.toAbsolutePath().getParent();
+        Path validFile = folder.resolve("valid.tsv");
+        if (validPercent > 0 && validFile.equals(trainFile.toAbsolutePath())) {
+            throw new UsageException("--valid-percent writes the held-out rows to valid.tsv beside --out, which is "
+                    + out + " itself: name the training manifest otherwise (e.g. train.tsv)");
+        }
         Path root = dir.toAbsolutePath().normalize();
-        List<Path> files = AudioFiles.expand(List.of(dir.toString()));
-        if (files.isEmpty()) {
+        List<AudioFiles.Problem> problems = new ArrayList<>();
+        List<Path> files = AudioFiles.expand(List.of(dir.toString()), problems::add);
+        if (files.isEmpty() && problems.isEmpty()) {
             throw new UsageException("no audio files in " + dir + " (audio extensions: "
                     + String.join(", ", new java.util.TreeSet<>(AudioFiles.EXTENSIONS)) + ")");
         }
@@ -103,23 +109,34 @@ public final class ManifestCommand implements Callable<Integer> {
         int tooShort = 0;
         double seconds = 0;
         long minSamples = (long) Math.ceil(minSeconds * sampleRate);
-        ProgressBar progress = new ProgressBar(err, files.size(), ProgressBar.interactive());
-        try (FailureLog failures = new FailureLog(folder.resolve(FailureLog.FILE_NAME))) {
+        ProgressBar progress = ProgressBar.forLongRun(err, files.size(), "mert manifest");
+        // the manifest covers the whole folder: earlier failures of files below it are superseded
+        Predicate<String> superseded = p -> Path.of(p).toAbsolutePath().normalize().startsWith(root);
+        try (OutputLock lock = OutputLock.acquire(folder, "mert manifest", err);
+             FailureLog failures = new FailureLog(folder.resolve(FailureLog.FILE_NAME), superseded)) {
+            for (AudioFiles.Problem p : problems) {
+                fail(err, failures, p.path(), p.reason(), null);
+            }
             for (int i = 0; i < files.size(); i++) {
                 Path f = files.get(i);
                 progress.update(i, seconds, f.getFileName().toString(), i == 0);
+                String rel = root.relativize(f.toAbsolutePath().normalize()).toString().replace('\\', '/');
+                if (rel.matches("(?s).*[\\t\\r\\n].*")) {
+                    progress.clear();
+                    fail(err, failures, f.toString(), "the file name holds a tab or line break, which a manifest row"
+                            + " (path<TAB>num_samples, one per line) cannot hold: rename the file", null);
+                    continue;
+                }
                 long n;
                 try {
-                    Waveform w = AudioDecoder.decode(f);
+                    Waveform w = AudioDecoder.decode(f, warning -> {
+                        progress.clear();
+                        err.println("mert manifest: warning: " + f + ": " + warning);
+                    });
                     n = Manifest.samplesAt(w.numSamples(), w.sampleRate(), sampleRate);
                 } catch (RuntimeException | OutOfMemoryError e) {
-                    String reason = EmbedCommand.reason(new InputFile(f, f.getFileName()), e);
                     progress.clear();
-                    err.println("mert manifest: FAILED " + f + ": " + reason);
-                    if (verbose || Main.debugFromEnvironment()) {
-                        e.printStackTrace(err);
-                    }
-                    failures.add(f.toString(), reason);
+                    fail(err, failures, f.toString(), EmbedCommand.reason(new InputFile(f, f.getFileName()), e), e);
                     continue;
                 }
                 if (n < minSamples || n == 0) {
@@ -127,7 +144,6 @@ public final class ManifestCommand implements Callable<Integer> {
                     continue;
                 }
                 seconds += n / (double) sampleRate;
-                String rel = root.relativize(f.toAbsolutePath().normalize()).toString().replace('\\', '/');
                 entries.add(new Manifest.Entry(rel, n));
             }
             progress.update(files.size(), seconds, null, true);
@@ -136,9 +152,9 @@ public final class ManifestCommand implements Callable<Integer> {
             if (validPercent > 0) {
                 Manifest.Split split = m.split(validPercent, seed);
                 split.train().write(trainFile);
-                split.valid().write(folder.resolve("valid.tsv"));
+                split.valid().write(validFile);
                 err.printf(Locale.ROOT, "mert manifest: %s (%d files, %.2f h), %s (%d files, %.2f h)%n", trainFile,
-                        split.train().size(), split.train().totalSeconds() / 3600, folder.resolve("valid.tsv"),
+                        split.train().size(), split.train().totalSeconds() / 3600, validFile,
                         split.valid().size(), split.valid().totalSeconds() / 3600);
             } else {
                 m.write(trainFile);
@@ -150,11 +166,20 @@ public final class ManifestCommand implements Callable<Integer> {
                         minSeconds > 0 ? Double.toString(minSeconds) : "0 (empty)");
             }
             if (failures.count() > 0) {
-                err.println("mert manifest: " + failures.count() + " files could not be decoded; they are listed in "
+                err.println("mert manifest: " + failures.count() + " files could not be listed; they are in "
                         + failures.file());
                 return ExitCode.SOME_FAILED;
             }
             return ExitCode.OK;
         }
+    }
+
+    private void fail(PrintWriter err, FailureLog failures, String path, String reason, Throwable e) throws IOException {
+        err.println("mert manifest: FAILED " + FailureLog.oneLine(path) + ": " + reason);
+        if (e != null && (verbose || Main.debugFromEnvironment())) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        failures.add(path, reason);
     }
 }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.mert4j.model.EmbeddingInfo;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
 
@@ -39,6 +40,24 @@ public record ModelSource(String text, Path dir, String preset) {
         }
         Path abs = dir.toAbsolutePath().normalize();
         return abs.getFileName() == null ? abs.toString() : abs.getFileName().toString();
+    }
+
+    /** The model's architecture, read without loading its weights. */
+    public MertConfig config() {
+        if (isPreset()) {
+            return MertConfig.preset(preset);
+        }
+        Path file = dir.resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            throw new org.mert4j.model.ConfigException(dir + ": has no config.json (expected a Hugging Face model"
+                    + " folder)");
+        }
+        return MertConfig.fromJson(file);
+    }
+
+    /** What identifies the weights in output records: {@link EmbeddingInfo#fingerprint}, or the preset's name. */
+    public String fingerprint() {
+        return isPreset() ? PRESET + preset + "-seed0" : EmbeddingInfo.fingerprint(dir);
     }
 
     /** Loads the model; a preset prints a warning on {@code err} because its outputs carry no meaning. */

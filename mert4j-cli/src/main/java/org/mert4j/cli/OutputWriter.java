@@ -1,6 +1,7 @@
 package org.mert4j.cli;
 
 import org.mert4j.io.AtomicFiles;
+import org.mert4j.model.EmbeddingInfo;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -8,10 +9,10 @@ import java.nio.file.Path;
 public interface OutputWriter {
     void write(Path target, Embedding embedding) throws IOException;
 
-    static OutputWriter of(OutputFormat format, RunMetadata metadata) {
+    static OutputWriter of(OutputFormat format, EmbeddingInfo info) {
         return switch (format) {
             case NPY -> new NpyOutput();
-            case SAFETENSORS -> new SafetensorsOutput(metadata);
+            case SAFETENSORS -> new SafetensorsOutput(info);
             case JSONL -> throw new IllegalArgumentException("jsonl collects all inputs in one file: use JsonlOutput");
         };
     }

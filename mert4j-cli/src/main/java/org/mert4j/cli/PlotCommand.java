@@ -61,7 +61,7 @@ public final class PlotCommand implements Callable<Integer> {
             throw new UsageException(metrics + " has no training steps yet");
         }
         double[] steps = column(train, "step");
-        LineChart loss = new LineChart("loss", "step", true)
+        LineChart loss = new LineChart("loss", "step", true).integerX()
                 .line("total", steps, column(train, "loss"))
                 .line("acoustic", steps, column(train, "acoustic"))
                 .line("cqt", steps, column(train, "cqt"))
@@ -69,14 +69,14 @@ public final class PlotCommand implements Callable<Integer> {
         if (!valid.isEmpty()) {
             loss.points("validation", column(valid, "step"), column(valid, "valid_loss"));
         }
-        LineChart acc = new LineChart("masked accuracy", "step", false);
+        LineChart acc = new LineChart("masked accuracy", "step", false).integerX();
         int k = train.get(0).path("accuracy").size();
         for (int c = 0; c < k; c++) {
             acc.line("codebook " + c, steps, element(train, "accuracy", c));
         }
-        LineChart grad = new LineChart("gradient norm (before clipping)", "step", true)
+        LineChart grad = new LineChart("gradient norm (before clipping)", "step", true).integerX()
                 .line("|g|", steps, column(train, "grad_norm"));
-        LineChart lr = new LineChart("learning rate", "step", false).line("lr", steps, column(train, "lr"));
+        LineChart lr = new LineChart("learning rate", "step", false).integerX().line("lr", steps, column(train, "lr"));
         Path target = out != null ? out : run.resolve("curves.png");
         LineChart.writePng(target, List.of(loss, acc, grad, lr), 2);
         spec.commandLine().getErr().println("mert plot: " + train.size() + " steps -> " + target);

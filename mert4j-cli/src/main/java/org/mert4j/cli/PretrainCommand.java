@@ -38,7 +38,14 @@ import picocli.CommandLine.Spec;
             "The run folder gets config.json (the resolved settings), metrics.jsonl, checkpoints/step-N/"
                 + " (written atomically; the last --keep-last kept) and, at the end, hf/ (a Hugging Face model"
                 + " folder that `mert embed` reads).",
-            "A killed run continues with --resume from its last checkpoint, on the same trajectory.",
+            "A killed run continues with --resume from its newest complete checkpoint, on the same trajectory"
+                + " (a damaged newer one is skipped, with a message).",
+            "",
+            "--max-steps also ends the learning-rate schedule there (optim.total_steps follows it, and"
+                + " optim.warmup_steps is at most a tenth of it) unless --config or --set gives them. The resolved"
+                + " schedule and settings are printed at the start. Rows without labels (#FAILED in the label"
+                + " folder) are reported and left out; above --max-unlabelled percent of the rows the run stops"
+                + " before training.",
             "",
             "Several processes: --nproc N starts N ranks on this machine (Gloo on CPU, NCCL on CUDA). On a"
                 + " cluster, start one process per rank with RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and"
@@ -46,7 +53,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Examples:",
-            "  mert pretrain --preset tiny --manifest train.tsv --labels labels/ --out runs/tiny --max-steps 300",
+            "  mert pretrain --preset tiny --manifest train.tsv --labels labels/ \\",
+            "                --out runs/tiny --max-steps 300",
             "  mert pretrain --out runs/tiny --resume --max-steps 600",
             "  mert pretrain --config run.yaml --set optim.lr=1e-4 --nproc 2 --out runs/a",
             "  mert plot runs/tiny",
@@ -79,7 +87,9 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "RUN_DIR", description = "Run folder.")
     private Path out;
 
-    @Option(names = "--max-steps", paramLabel = "N", description = "Train until update N (run.max_steps).")
+    @Option(names = "--max-steps", paramLabel = "N",
+            description = "Train until update N (run.max_steps); the schedule ends there too unless"
+                    + " optim.total_steps is set.")
     private Integer maxSteps;
 
     @Option(names = "--save-every", paramLabel = "N", description = "Checkpoint every N updates (run.save_every).")
@@ -104,41 +114,68 @@ public final class PretrainCommand implements Callable<Integer> {
             description = "How long ranks wait for each other before failing (default ${DEFAULT-VALUE}).")
     private long timeoutSeconds;
 
+    @Option(names = "--max-unlabelled", paramLabel = "PERCENT", defaultValue = "10",
+            description = "Stop before training if more than this share of a manifest's rows have no labels"
+                    + " (#FAILED lines in the label folder). Default: ${DEFAULT-VALUE}%%.")
+    private double maxUnlabelled;
+
     @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
     private boolean verbose;
+
+    /** Why optim.total_steps is what it is, for the summary at the start; null when nothing was derived. */
+    private String scheduleNote;
 
     @Override
     public Integer call() throws Exception {
         PretrainConfig config = resolveConfig();
-        if (nproc > 1 && System.getenv("RANK") == null) {
+        ProcessGroupSync.Env env = ProcessGroupSync.Env.fromEnvironment(System.getenv());
+        boolean launcher = nproc > 1 && System.getenv("RANK") == null;
+        int rank = env == null ? 0 : env.rank();
+        // inputs are checked once, before any rank starts: one clear error, exit 2
+        boolean checkedByLauncher = System.getenv(LocalLauncher.LAUNCHED) != null;
+        PretrainPreflight.check(config, maxUnlabelled,
+                launcher || (rank == 0 && !checkedByLauncher) ? spec.commandLine().getErr() : null);
+        if (launcher) {
             List<String> args = spec.root().commandLine().getParseResult().originalArgs();
             return new LocalLauncher(spec.commandLine().getErr()).launch(nproc, args);
         }
-        ProcessGroupSync.Env env = ProcessGroupSync.Env.fromEnvironment(System.getenv());
         int world = env == null ? 1 : env.worldSize();
-        int rank = env == null ? 0 : env.rank();
         int cores = Runtime.getRuntime().availableProcessors();
-        CpuThreads.forTraining(threads != null ? threads
-                : config.run().threads() > 0 ? config.run().threads() : Math.max(1, cores / world));
-        if (rank == 0) {
-            Files.createDirectories(out);
-            AtomicFiles.write(out.resolve("config.json"),
-                    o -> JSON.writerWithDefaultPrettyPrinter().writeValue(o, config.toJson()));
+        int threadCount = threads != null ? threads
+                : config.run().threads() > 0 ? config.run().threads() : Math.max(1, cores / world);
+        CpuThreads.forTraining(threadCount);
+        // rank 0 writes the run folder: it alone holds the lock that keeps a second run out of it
+        try (OutputLock lock = rank == 0 ? OutputLock.acquire(out, "mert pretrain", spec.commandLine().getErr())
+                : null) {
+            if (rank == 0) {
+                if (!resume && Files.isDirectory(out.resolve("checkpoints")) && hasCheckpoints(out)) {
+                    throw new UsageException(out + " already holds checkpoints: pass --resume to continue it, or"
+                            + " choose another --out");
+                }
+                for (String line : PretrainPreflight.summary(config, world, threadCount, out, scheduleNote)) {
+                    info(rank, line);
+                }
+                Files.createDirectories(out);
+                AtomicFiles.write(out.resolve("config.json"),
+                        o -> JSON.writerWithDefaultPrettyPrinter().writeValue(o, config.toJson()));
+            }
+            return train(config, env, rank, world);
         }
+    }
+
+    private int train(PretrainConfig config, ProcessGroupSync.Env env, int rank, int world) throws Exception {
         try (GradientSync sync = env == null ? GradientSync.SINGLE
                 : new ProcessGroupSync(env, config.run().device().startsWith("cuda"), timeoutSeconds * 1000);
              ManifestBatchSource train = source(config, config.data().manifest(), config.data().labels(), rank, world);
              ManifestBatchSource valid = config.data().validManifest() == null ? null
                      : source(config, config.data().validManifest(), config.data().validLabels(), 0, 1);
              Trainer trainer = new Trainer(config, out, train, valid, sync, rank == 0 ? new ConsoleListener(
-                     spec.commandLine().getErr(), ProgressBar.interactive()) : null)) {
+                     spec.commandLine().getErr(), ProgressBar.interactive(), config.run().logEvery()) : null)) {
             if (resume) {
                 trainer.resume().ifPresentOrElse(
-                        s -> info(rank, "resuming from step " + s),
-                        () -> info(rank, "no checkpoint in " + out + ": starting from scratch"));
-            } else if (Files.isDirectory(out.resolve("checkpoints")) && hasCheckpoints(out)) {
-                throw new UsageException(out + " already holds checkpoints: pass --resume to continue it, or choose"
-                        + " another --out");
+                        s -> info(rank, "resuming from step " + s + " (" + out.resolve("checkpoints")
+                                .resolve(String.format("step-%08d", s)) + ")"),
+                        () -> info(rank, "no complete checkpoint in " + out + ": starting from scratch"));
             }
             trainer.train();
             if (rank == 0) {
@@ -185,16 +222,57 @@ public final class PretrainCommand implements Callable<Integer> {
         if (device != null) {
             all.add("run.device=" + device);
         }
-        all.addAll(overrides);
+        boolean explicitTotal = sets(configFile, overrides, "total_steps");
+        boolean explicitWarmup = sets(configFile, overrides, "warmup_steps");
         Path saved = out.resolve("config.json");
         if (resume && Files.isRegularFile(saved) && configFile == null && preset == null) {
-            PretrainConfig c = PretrainConfig.read(saved);
+            PretrainConfig before = PretrainConfig.read(saved);
+            PretrainConfig c = before;
             for (String o : all) {
                 c = c.with(o);
             }
+            for (String o : overrides) {
+                c = c.with(o);
+            }
+            // a schedule that followed --max-steps keeps following it when the run is extended
+            boolean followed = before.optim().totalSteps() == before.run().maxSteps();
+            if (maxSteps != null && !explicitTotal && followed && c.optim().totalSteps() != maxSteps) {
+                scheduleNote = "optim.total_steps follows --max-steps: now " + maxSteps + " (was "
+                        + before.optim().totalSteps() + ")";
+                c = c.with("optim.total_steps=" + maxSteps);
+            }
             return c;
         }
+        if (maxSteps != null && !explicitTotal) {
+            all.add("optim.total_steps=" + maxSteps);
+            scheduleNote = "optim.total_steps follows --max-steps";
+            int warmup = PretrainConfig.load(preset, configFile, List.of()).optim().warmupSteps();
+            if (!explicitWarmup && warmup > maxSteps / 10) {
+                all.add("optim.warmup_steps=" + maxSteps / 10);
+                scheduleNote += ", optim.warmup_steps at most a tenth of it";
+            }
+        }
+        all.addAll(overrides);
         return PretrainConfig.load(preset, configFile, all);
+    }
+
+    /** Whether --set or the --config file gives optim.KEY (then --max-steps leaves it alone). */
+    private static boolean sets(Path configFile, List<String> overrides, String key) {
+        for (String o : overrides) {
+            if (o.strip().startsWith("optim." + key)) {
+                return true;
+            }
+        }
+        if (configFile == null || !Files.isRegularFile(configFile)) {
+            return false;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode tree = new ObjectMapper(
+                    new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(configFile.toFile());
+            return tree != null && tree.path("optim").has(key);
+        } catch (IOException e) {
+            return false; // PretrainConfig.load reports the broken file
+        }
     }
 
     private static boolean hasCheckpoints(Path run) throws IOException {
@@ -214,13 +292,21 @@ public final class PretrainCommand implements Callable<Integer> {
     static final class ConsoleListener implements Trainer.Listener {
         private final PrintWriter err;
         private final boolean interactive;
+        private final int logEvery;
         private long first;
         private long last;
         private final long started = System.nanoTime();
 
-        ConsoleListener(PrintWriter err, boolean interactive) {
+        ConsoleListener(PrintWriter err, boolean interactive, int logEvery) {
             this.err = err;
             this.interactive = interactive;
+            this.logEvery = Math.max(1, logEvery);
+        }
+
+        @Override
+        public void onNotice(String message) {
+            err.println("mert pretrain: " + message);
+            err.flush();
         }
 
         @Override
@@ -246,7 +332,7 @@ public final class PretrainCommand implements Callable<Integer> {
                 if (m.step() == last) {
                     err.println();
                 }
-            } else if (m.step() % 10 == 0 || m.step() == last || m.skipped()) {
+            } else if (m.step() % logEvery == 0 || m.step() == last || m.skipped()) {
                 err.println(line);
             }
             err.flush();
@@ -280,6 +366,9 @@ public final class PretrainCommand implements Callable<Integer> {
      * if one fails, the others are stopped and the launch fails.
      */
     static final class LocalLauncher {
+        /** Set for the ranks it starts: the launcher has reported on the inputs already. */
+        static final String LAUNCHED = "MERT4J_LAUNCHED";
+
         private final PrintWriter err;
 
         LocalLauncher(PrintWriter err) {
@@ -307,6 +396,7 @@ public final class PretrainCommand implements Callable<Integer> {
                 env.put("WORLD_SIZE", Integer.toString(n));
                 env.put("MASTER_ADDR", "127.0.0.1");
                 env.put("MASTER_PORT", Integer.toString(port));
+                env.put(LAUNCHED, "1");
                 pb.inheritIO();
                 ranks.add(pb.start());
             }
@@ -328,7 +418,8 @@ public final class PretrainCommand implements Callable<Integer> {
                 }
                 Thread.sleep(200);
             }
-            return status == 0 ? ExitCode.OK : ExitCode.SOME_FAILED;
+            // a rank's own verdict: 2 for bad settings or inputs (one rank refused), else 1
+            return status == 0 ? ExitCode.OK : status == ExitCode.USAGE ? ExitCode.USAGE : ExitCode.SOME_FAILED;
         }
     }
 }

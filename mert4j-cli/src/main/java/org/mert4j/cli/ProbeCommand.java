@@ -32,48 +32,58 @@ import picocli.CommandLine.Spec;
 /** {@code mert probe}: MARBLE-style probes of a model on a task, with MFCC and random-init baselines. */
 @Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {"Trains probes on frozen features of a task (MARBLE protocol) and reports the test metric.",
-            "Features are cached per model fingerprint, task and window under --cache and reused.",
+            "Features are cached per model fingerprint, task and window under --cache and reused; results.json"
+                + " and layers.png go to --out. Both default to folders beside the task file.",
             "Every report carries baselines: MFCC mean/std (78 dims) and, for a MERT model, a randomly",
             "initialised MERT of the same shape."},
         footer = {"", "Examples:", "  mert tasks make notes-pitch --out tasks/notes-pitch",
-            "  mert probe --task tasks/notes-pitch/task.yaml --model examples/tiny-mert --layers sweep",
-            "  mert probe --task my-gtzan.yaml --model MERT-v1-95M --probe linear --lr 1e-2,1e-3,1e-4",
+            "  mert probe --task tasks/notes-pitch/task.yaml --model examples/tiny-mert \\",
+            "             --layers sweep",
+            "  mert probe --task my-gtzan.yaml --model MERT-v1-95M --probe linear \\",
+            "             --lr 1e-2,1e-3,1e-4",
             "", "Exit status: 0 ok, 1 a clip could not be read, 2 bad command line or task file."})
 public final class ProbeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--task", required = true, paramLabel = "FILE", description = "task file (YAML or JSON)")
+    @Option(names = "--task", required = true, paramLabel = "FILE", description = "Task file (YAML or JSON).")
     private Path taskFile;
 
     @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Hugging Face MERT folder, preset:NAME (random init), mfcc or cqt")
+            description = "Hugging Face MERT folder, preset:NAME (random init), mfcc or cqt.")
     private String model;
 
-    @Option(names = "--layers", defaultValue = "all",
-            description = "all (softmax-weighted layers 1..L), sweep (each layer, then all) or an index")
+    @Option(names = "--layers", defaultValue = "all", paramLabel = "all|sweep|N",
+            description = "all (softmax-weighted layers 1..L), sweep (each layer, then all) or one index (-1 ="
+                    + " the last). Default: ${DEFAULT-VALUE}.")
     private String layers;
 
-    @Option(names = "--probe", defaultValue = "mlp", description = "mlp (Linear-ReLU-Dropout-Linear) or linear")
+    @Option(names = "--probe", defaultValue = "mlp", paramLabel = "mlp|linear",
+            description = "mlp (Linear-ReLU-Dropout-Linear) or linear. Default: ${DEFAULT-VALUE}.")
     private String probe;
 
-    @Option(names = "--lr", split = ",", paramLabel = "LR", description = "learning-rate grid (default 1e-2,1e-3)")
+    @Option(names = "--lr", split = ",", paramLabel = "LR", description = "Learning-rate grid. Default: 1e-2,1e-3.")
     private List<Double> lrs;
 
-    @Option(names = "--epochs", defaultValue = "100", description = "at most this many epochs")
+    @Option(names = "--epochs", defaultValue = "100", paramLabel = "N",
+            description = "At most this many epochs (early stopping on the validation metric)."
+                    + " Default: ${DEFAULT-VALUE}.")
     private int epochs;
 
-    @Option(names = "--no-baselines", description = "skip the MFCC and random-init baselines")
+    @Option(names = "--no-baselines", description = "Skip the MFCC and random-init baselines.")
     private boolean noBaselines;
 
-    @Option(names = "--cache", defaultValue = "probe-cache", paramLabel = "DIR", description = "feature cache")
+    @Option(names = "--cache", paramLabel = "DIR",
+            description = "Feature cache. Default: probe-cache beside the task file.")
     private Path cache;
 
-    @Option(names = "--out", defaultValue = "probe-results", paramLabel = "DIR",
-            description = "where results.json and layers.png go")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Where results.json and layers.png go. Default: probe-results/MODEL beside the task"
+                    + " file (MODEL: the model's folder name, preset-NAME, mfcc or cqt).")
     private Path out;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] for feature extraction")
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV",
+            description = "cpu or cuda[:N] for feature extraction. Default: ${DEFAULT-VALUE}.")
     private String device;
 
     @Option(names = "--int8", description = "also probe the model with int8 inference (CPU dynamic quantisation),"
@@ -92,6 +102,14 @@ public final class ProbeCommand implements Callable<Integer> {
             task = Task.load(taskFile);
         } catch (TaskFormatException e) {
             throw new UsageException(e.getMessage());
+        }
+        // outputs belong with the task, not with whatever folder the command was started in
+        Path taskDir = taskFile.toAbsolutePath().getParent();
+        if (cache == null) {
+            cache = taskDir.resolve("probe-cache");
+        }
+        if (out == null) {
+            out = taskDir.resolve("probe-results").resolve(folderName(model));
         }
         ProbeSettings settings = ProbeSettings.marble().withMaxEpochs(epochs).withHidden(probe.equals("mlp") ? 512 : 0);
         if (lrs != null && !lrs.isEmpty()) {
@@ -160,6 +178,15 @@ public final class ProbeCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /** A folder name for the model's results: the model folder's name, preset-NAME, mfcc or cqt. */
+    static String folderName(String model) {
+        if (model.equals("mfcc") || model.equals("cqt")) {
+            return model;
+        }
+        ModelSource src = ModelSource.parse(model);
+        return src.isPreset() ? "preset-" + src.preset() : src.displayName();
+    }
+
     private FeatureExtractor open(String text, PrintWriter err) {
         if (text.equals("mfcc")) {
             return new SignalFeatures(SignalFeatures.Kind.MFCC);
@@ -180,7 +207,8 @@ public final class ProbeCommand implements Callable<Integer> {
     private void plot(Task task, List<ProbeResult> all, String main) throws java.io.IOException {
         List<ProbeResult> perLayer = all.stream().filter(r -> r.features().equals(main) && !r.layers().equals("all"))
                 .toList();
-        LineChart chart = new LineChart(task.name() + ": test " + task.metric() + " per layer", "layer", false);
+        LineChart chart = new LineChart(task.name() + ": test " + task.metric() + " per layer", "layer", false)
+                .integerX();
         double maxLayer = Math.max(1, perLayer.size() - 1);
         if (!perLayer.isEmpty()) {
             chart.line(main, perLayer.stream().mapToDouble(r -> Double.parseDouble(r.layers())).toArray(),

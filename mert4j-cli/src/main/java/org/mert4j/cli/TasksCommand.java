@@ -32,7 +32,8 @@ public final class TasksCommand implements Runnable {
 
     @Command(name = "make", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
             description = {"Writes task.yaml, manifest.jsonl, audio/ (24 kHz mono WAV) and beats/ into --out.",
-                "  notes-pitch       single notes, 24 pitch classes (C3..B4), 42 GM programs, split by program",
+                "  notes-pitch       single notes, 24 pitch classes (C3..B4), 42 GM programs,",
+                "                    split by program",
                 "  notes-instrument  single notes, 10 GM families x 8 programs, split by program",
                 "  key               chord progressions and melodies in all 24 keys",
                 "  beat              drums and accompaniment at 70-180 BPM with beat annotations",

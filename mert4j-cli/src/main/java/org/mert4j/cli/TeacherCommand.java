@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
             "RVQ-VAE trained here for users without EnCodec weights."},
         footer = {"", "Examples:",
             "  mert teacher train-rvq --audio music/ --out rvq-teacher --steps 20000",
-            "  mert teacher encode --teacher-model encodec_24khz song.flac --out song.codes.npy"})
+            "  mert teacher encode --teacher-model encodec_24khz song.flac \\",
+            "                      --out song.codes.npy"})
 public final class TeacherCommand implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -62,8 +63,10 @@ public final class TeacherCommand implements Runnable {
                 "--save-every steps. All training audio is decoded into memory first (24 kHz mono float)."},
             footer = {"", "Examples:",
                 "  mert teacher train-rvq --audio music/ --out rvq-teacher",
-                "  mert teacher train-rvq --audio @train.txt --out rvq --steps 50000 --batch 16 --device cuda --save-every 5000",
-                "  mert teacher train-rvq --manifest train.tsv --out rvq --codebooks 4 --codebook-size 256",
+                "  mert teacher train-rvq --audio @train.txt --out rvq --steps 50000 --batch 16 \\",
+                "                         --device cuda --save-every 5000",
+                "  mert teacher train-rvq --manifest train.tsv --out rvq --codebooks 4 \\",
+                "                         --codebook-size 256",
                 "", "--manifest is a fairseq-style list: the first line is a root folder, then one relative path per",
                 "line (a tab and a sample count may follow).",
                 "", "Exit status: 0 trained, 1 some files could not be read (skipped), 2 usage error."})
@@ -131,15 +134,20 @@ public final class TeacherCommand implements Runnable {
             RvqVaeConfig d = RvqVaeConfig.defaults();
             RvqVaeConfig config = new RvqVaeConfig(d.sampleRate(), channels, d.strides(), latentDim, codebooks, codebookSize,
                     d.emaDecay(), d.commitment());
-            List<Path> files = new ArrayList<>(AudioFiles.expand(audio));
+            List<AudioFiles.Problem> problems = new ArrayList<>();
+            List<Path> files = new ArrayList<>(AudioFiles.expand(audio, problems::add));
             if (manifest != null) {
                 files.addAll(readManifest(manifest));
             }
             if (files.isEmpty()) {
-                throw new UsageException("no audio files found in " + audio + (manifest == null ? "" : " / " + manifest));
+                throw new UsageException("no audio files found in " + audio + (manifest == null ? "" : " / " + manifest)
+                        + (problems.isEmpty() ? "" : ": " + problems.get(0).path() + ": " + problems.get(0).reason()));
             }
             List<float[]> clips = new ArrayList<>();
-            int failed = 0;
+            int failed = problems.size();
+            for (AudioFiles.Problem p : problems) {
+                err.println("mert teacher train-rvq: skipping " + p.path() + ": " + p.reason());
+            }
             double seconds = 0;
             for (Path f : files) {
                 try {
@@ -226,8 +234,10 @@ public final class TeacherCommand implements Runnable {
                 "or an RVQ-VAE from 'mert teacher train-rvq' (model_type 'mert4j_rvq_vae'). The audio is decoded,",
                 "mixed to mono and resampled to the teacher's rate (24 kHz); frames = ceil(samples / 320), 75 Hz."},
             footer = {"", "Examples:",
-                "  mert teacher encode --teacher-model encodec_24khz song.flac --out song.codes.npy",
-                "  mert teacher encode --teacher-model rvq-teacher clip.wav --out clip.npy --device cuda",
+                "  mert teacher encode --teacher-model encodec_24khz song.flac \\",
+                "                      --out song.codes.npy",
+                "  mert teacher encode --teacher-model rvq-teacher clip.wav --out clip.npy \\",
+                "                      --device cuda",
                 "", "Exit status: 0 written, 1 the audio could not be encoded, 2 usage or model folder error."})
     static final class Encode implements Callable<Integer> {
         @Spec

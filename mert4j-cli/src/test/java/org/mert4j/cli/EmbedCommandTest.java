@@ -308,7 +308,6 @@ class EmbedCommandTest {
         String out = tmp.resolve("x.npy").toString();
         List<String[]> cases = List.of(
                 new String[] {"embed", "--model", TINY, "--out", out, a.toString(), b.toString()},
-                new String[] {"embed", "--model", TINY, "--out", out, tmp.resolve("missing.wav").toString()},
                 new String[] {"embed", "--model", tmp.resolve("no-model").toString(), "--out", out, a.toString()},
                 new String[] {"embed", "--model", "preset:nope", "--out", out, a.toString()},
                 new String[] {"embed", "--model", TINY, "--layers", "3-", "--out", out, a.toString()},

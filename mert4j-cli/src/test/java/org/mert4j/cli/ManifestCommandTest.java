@@ -70,13 +70,27 @@ class ManifestCommandTest {
                 .map(Manifest.Entry::numSamples).orElse(16000L));
     }
 
+    /** What the README shows: a manifest file name and --valid-percent, valid.tsv written beside it. */
+    @Test
+    void validPercentWithAManifestFileWritesValidBesideIt() throws IOException {
+        Path music = music();
+        Files.delete(music.resolve("b/broken.wav"));
+        Path train = tmp.resolve("data/train.tsv");
+        Cli.Result r = Cli.run("manifest", music.toString(), "--out", train.toString(), "--valid-percent", "25");
+        assertEquals(0, r.exitCode(), r::toString);
+        Manifest t = Manifest.read(train);
+        Manifest v = Manifest.read(tmp.resolve("data/valid.tsv"));
+        assertEquals(3, t.size());
+        assertEquals(1, v.size());
+    }
+
     @Test
     void usageErrorsExitTwo() throws IOException {
         Path music = music();
-        Cli.Result r = Cli.run("manifest", music.toString(), "--out", tmp.resolve("x.tsv").toString(),
+        Cli.Result r = Cli.run("manifest", music.toString(), "--out", tmp.resolve("valid.tsv").toString(),
                 "--valid-percent", "5");
         assertEquals(2, r.exitCode(), r::toString);
-        assertTrue(r.err().contains("give --out a folder"), r::toString);
+        assertTrue(r.err().contains("valid.tsv beside --out"), r::toString);
         r = Cli.run("manifest", tmp.resolve("nope").toString(), "--out", tmp.resolve("x.tsv").toString());
         assertEquals(2, r.exitCode(), r::toString);
         assertTrue(r.err().contains("not a folder"), r::toString);

@@ -29,4 +29,21 @@ final class Wav {
         Files.write(file, b.array());
         return file;
     }
+
+    /** A 32-bit float mono WAV (WAVE_FORMAT_IEEE_FLOAT) of exactly these samples, NaN and infinity included. */
+    static Path writeFloat(Path file, float[] samples, int sampleRate) throws IOException {
+        int n = samples.length;
+        ByteBuffer b = ByteBuffer.allocate(58 + 4 * n).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(50 + 4 * n).put("WAVE".getBytes());
+        b.put("fmt ".getBytes()).putInt(18).putShort((short) 3).putShort((short) 1).putInt(sampleRate)
+                .putInt(4 * sampleRate).putShort((short) 4).putShort((short) 32).putShort((short) 0);
+        b.put("fact".getBytes()).putInt(4).putInt(n);
+        b.put("data".getBytes()).putInt(4 * n);
+        for (float v : samples) {
+            b.putFloat(v);
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, b.array());
+        return file;
+    }
 }

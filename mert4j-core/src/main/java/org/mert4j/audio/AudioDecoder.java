@@ -3,6 +3,7 @@ package org.mert4j.audio;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Decodes any audio file FFmpeg can read into a float32 {@link Waveform} at the file's native sample
@@ -28,6 +29,14 @@ public final class AudioDecoder {
      *                              decodes to zero samples
      */
     public static Waveform decode(Path file) {
+        return decode(file, warning -> { });
+    }
+
+    /**
+     * Decodes like {@link #decode(Path)} and tells {@code warnings} if the file holds less audio than its
+     * header declares (a truncated file: see {@link DecodedLength}).
+     */
+    public static Waveform decode(Path file, Consumer<String> warnings) {
         try (FfmpegReader reader = FfmpegReader.open(file)) {
             int channels = reader.numChannels();
             // Frames are kept as they come and joined once at the end: no growing array copied over and over.
@@ -53,6 +62,10 @@ public final class AudioDecoder {
                     System.arraycopy(frame[c], 0, out[c], at, frame[c].length);
                 }
                 at += frame[0].length;
+            }
+            String warning = DecodedLength.warning(length / (double) reader.sampleRate(), reader.declaredSeconds());
+            if (warning != null) {
+                warnings.accept(warning);
             }
             return new Waveform(out, reader.sampleRate());
         }

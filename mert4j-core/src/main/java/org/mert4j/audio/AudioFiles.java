@@ -3,13 +3,16 @@ package org.mert4j.audio;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
 
 /** Finding audio files: extension checks and expansion of command-line inputs into a file list. */
 public final class AudioFiles {
@@ -33,6 +36,13 @@ public final class AudioFiles {
     }
 
     /**
+     * An input, or a file found inside a folder, that gives no audio file to read.
+     * @param path   the path as the user will recognise it (a list entry resolved against the list's folder)
+     * @param reason why, e.g. "not found (line 3 of tracks.txt)", "dangling symbolic link to x.flac"
+     */
+    public record Problem(String path, String reason) {}
+
+    /**
      * Expands inputs, in order, into a file list:
      * <ul>
      *   <li>a file is taken as given, whatever its extension;</li>
@@ -42,23 +52,43 @@ public final class AudioFiles {
      *       {@code #} are skipped.</li>
      * </ul>
      *
-     * @throws IllegalArgumentException naming the input if a file, directory or list does not exist
+     * @throws IllegalArgumentException naming the input if a file, directory or list does not exist, or a
+     *                                  path is a dangling link or a special file (see {@link #expand(List, Consumer)})
      */
     public static List<Path> expand(List<String> inputs) {
+        return expand(inputs, p -> {
+            if (p.reason().startsWith(NOT_FOUND)) {
+                throw new IllegalArgumentException("input not found: " + p.path() + p.reason().substring(NOT_FOUND.length())
+                        + " (expected an audio file, a directory or @list.txt)");
+            }
+            throw new IllegalArgumentException(p.path() + ": " + p.reason());
+        });
+    }
+
+    /**
+     * Expands inputs like {@link #expand(List)}, but tells {@code problems} about every input that gives no
+     * audio file instead of stopping at the first: a missing file, folder or list; a dangling symbolic link;
+     * a FIFO, socket or device; a folder that cannot be read. Inside folders only names with an audio
+     * extension are reported (other files are not inputs).
+     */
+    public static List<Path> expand(List<String> inputs, Consumer<Problem> problems) {
         List<Path> out = new ArrayList<>();
         for (String input : inputs) {
             if (input.startsWith("@")) {
-                expandList(Path.of(input.substring(1)), out);
+                expandList(Path.of(input.substring(1)), out, problems);
             } else {
-                expandPath(Path.of(input), input, out);
+                expandPath(Path.of(input), "", out, problems);
             }
         }
         return out;
     }
 
-    private static void expandList(Path list, List<Path> out) {
+    private static final String NOT_FOUND = "not found";
+
+    private static void expandList(Path list, List<Path> out, Consumer<Problem> problems) {
         if (!Files.isRegularFile(list)) {
-            throw new IllegalArgumentException("list file not found: @" + list);
+            problems.accept(new Problem("@" + list, NOT_FOUND + " (list file)"));
+            return;
         }
         List<String> lines;
         try {
@@ -76,22 +106,69 @@ public final class AudioFiles {
             if (!p.isAbsolute() && base != null) {
                 p = base.resolve(p);
             }
-            expandPath(p, line + " (line " + (i + 1) + " of " + list + ")", out);
+            expandPath(p, " (line " + (i + 1) + " of " + list + ")", out, problems);
         }
     }
 
-    private static void expandPath(Path p, String described, List<Path> out) {
+    private static void expandPath(Path p, String where, List<Path> out, Consumer<Problem> problems) {
         if (Files.isDirectory(p)) {
-            try (Stream<Path> walk = Files.walk(p)) {
-                walk.filter(Files::isRegularFile).filter(AudioFiles::isAudioFile).sorted().forEach(out::add);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot walk directory " + p, e);
-            }
-        } else if (Files.exists(p)) {
+            walk(p, out, problems);
+        } else if (Files.isRegularFile(p)) {
             out.add(p);
         } else {
-            throw new IllegalArgumentException("input not found: " + described
-                    + " (expected an audio file, a directory or @list.txt)");
+            String why = whyNotAFile(p);
+            problems.accept(new Problem(p.toString(), why + where));
         }
+    }
+
+    /** Why an existing-or-not path is not a readable file: not found, a dangling link, or a special file. */
+    private static String whyNotAFile(Path p) {
+        if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+            String target;
+            try {
+                target = Files.readSymbolicLink(p).toString();
+            } catch (IOException e) {
+                target = "?";
+            }
+            return "dangling symbolic link to " + target;
+        }
+        if (!Files.exists(p)) {
+            return NOT_FOUND;
+        }
+        return "not a regular file (a FIFO, socket or device)";
+    }
+
+    /** The audio files below {@code dir}, sorted; dangling links, special files and unreadable folders reported. */
+    private static void walk(Path dir, List<Path> out, Consumer<Problem> problems) {
+        List<Path> found = new ArrayList<>();
+        List<Problem> bad = new ArrayList<>();
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (!isAudioFile(file)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (Files.isRegularFile(file)) {
+                        found.add(file); // a regular file, or a link to one
+                    } else if (!Files.isDirectory(file)) {
+                        bad.add(new Problem(file.toString(), whyNotAFile(file)));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    bad.add(new Problem(file.toString(), "cannot be read: " + e.getMessage()));
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot walk directory " + dir, e);
+        }
+        found.sort(null);
+        out.addAll(found);
+        bad.sort(java.util.Comparator.comparing(Problem::path));
+        bad.forEach(problems);
     }
 }

@@ -53,6 +53,14 @@ public final class AudioStream implements AutoCloseable {
     }
 
     /**
+     * After the last piece: a warning if fewer samples were decoded than the file's header declares (a
+     * truncated file), else null. See {@link DecodedLength}.
+     */
+    public String lengthWarning() {
+        return DecodedLength.warning(reader.samplesRead() / (double) reader.sampleRate(), reader.declaredSeconds());
+    }
+
+    /**
      * The next piece (one decoded frame, typically 1k to 8k samples, never empty), or {@code null} at the
      * end of the file.
      *

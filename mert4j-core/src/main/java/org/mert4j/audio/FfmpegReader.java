@@ -11,6 +11,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avformat.AVFMT_DURATION_FROM_STREAM;
 import static org.bytedeco.ffmpeg.global.avformat.av_find_best_stream;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
@@ -20,6 +21,8 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_CHANNEL_ORDER_UNSPEC;
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_QUIET;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_copy;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
@@ -44,9 +47,11 @@ import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.swresample.SwrContext;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -83,6 +88,8 @@ final class FfmpegReader implements AutoCloseable {
     /** Samples per channel of the frame {@link #open} decoded, not yet handed out. */
     private int primed;
     private long samplesRead;
+    /** The length the file's header declares, in seconds; NaN when it declares none (or only an estimate). */
+    private double declaredSeconds = Double.NaN;
 
     private FfmpegReader(Path file, AVFormatContext fmt) {
         this.file = file;
@@ -134,6 +141,15 @@ final class FfmpegReader implements AutoCloseable {
 
     int numChannels() {
         return converter.nbChannels;
+    }
+
+    /**
+     * The length the container declares in its header (FLAC STREAMINFO, WAV data size, MP3 Xing/LAME frame
+     * count, ...), in seconds, or NaN when it declares none: lengths FFmpeg estimates from the bit rate or
+     * from the last packets do not count, since they shrink with the file.
+     */
+    double declaredSeconds() {
+        return declaredSeconds;
     }
 
     /** Samples per channel handed out by {@link #read} so far. */
@@ -195,6 +211,7 @@ final class FfmpegReader implements AutoCloseable {
             throw new AudioDecodeException(file, "not a decodable audio file: no audio stream in "
                     + fmt.nb_streams() + " stream(s) of the '" + container + "' container");
         }
+        declaredSeconds = declaredLength();
         AVCodecParameters par = fmt.streams(streamIndex).codecpar();
         AVCodec codec = avcodec_find_decoder(par.codec_id());
         if (codec == null || codec.isNull()) {
@@ -213,6 +230,21 @@ final class FfmpegReader implements AutoCloseable {
         if (packet == null || packet.isNull() || frame == null || frame.isNull()) {
             throw new AudioDecodeException(file, "FFmpeg could not allocate a packet or frame");
         }
+    }
+
+    private double declaredLength() {
+        if (fmt.duration_estimation_method() != AVFMT_DURATION_FROM_STREAM) {
+            return Double.NaN;
+        }
+        AVStream st = fmt.streams(streamIndex);
+        AVRational tb = st.time_base();
+        if (st.duration() > 0 && st.duration() != AV_NOPTS_VALUE && tb.den() > 0) {
+            return st.duration() * (double) tb.num() / tb.den();
+        }
+        if (fmt.duration() > 0 && fmt.duration() != AV_NOPTS_VALUE) {
+            return fmt.duration() / (double) AV_TIME_BASE;
+        }
+        return Double.NaN;
     }
 
     /**

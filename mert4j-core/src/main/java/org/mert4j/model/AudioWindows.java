@@ -20,7 +20,7 @@ import org.mert4j.audio.StreamingResampler;
  * {@link #close} stops the thread and frees FFmpeg's objects; it is safe at any point.
  */
 public final class AudioWindows implements WindowSource, AutoCloseable {
-    private record End(long samples) {}
+    private record End(long samples, String lengthWarning) {}
 
     private record Failure(Throwable error) {}
 
@@ -33,6 +33,7 @@ public final class AudioWindows implements WindowSource, AutoCloseable {
     private volatile boolean closed;
     private boolean ended;
     private long total = -1;
+    private String lengthWarning;
 
     /**
      * @param sampleRate    the model's sample rate
@@ -69,7 +70,7 @@ public final class AudioWindows implements WindowSource, AutoCloseable {
             if (last != null) {
                 putAll(List.of(last));
             }
-            queue.add(new End(cutter.totalSamples()));
+            queue.add(new End(cutter.totalSamples(), in.lengthWarning()));
         } catch (InterruptedException e) {
             // closed by the consumer: nobody waits for the rest
         } catch (Throwable t) {
@@ -102,6 +103,7 @@ public final class AudioWindows implements WindowSource, AutoCloseable {
         if (o instanceof End end) {
             ended = true;
             total = end.samples();
+            lengthWarning = end.lengthWarning();
             return null;
         }
         if (o instanceof Failure f) {
@@ -122,6 +124,14 @@ public final class AudioWindows implements WindowSource, AutoCloseable {
     @Override
     public long totalSamples() {
         return total;
+    }
+
+    /**
+     * Once {@link #next} returned null: a warning if the file held less audio than its header declares (a
+     * truncated file, see {@link org.mert4j.audio.DecodedLength}), else null.
+     */
+    public String lengthWarning() {
+        return lengthWarning;
     }
 
     @Override

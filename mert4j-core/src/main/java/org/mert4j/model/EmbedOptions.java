@@ -7,7 +7,8 @@ import java.util.Arrays;
  * @param windowSeconds window length (MARBLE: 5 s), or {@code <= 0} for the whole clip at once
  * @param pool          MEAN: time-mean per window, averaged over windows, [layers, H];
  *                      NONE: every frame, windows concatenated in time, [layers, T, H]
- * @param layers        hidden-state indices 0..L to keep, or null for all L+1
+ * @param layers        hidden-state indices 0..L to keep (negative ones count back from the last, -1 = L, as in
+ *                      Python), or null for all L+1
  * @param batchSize     equal-length windows run together, up to this many
  */
 public record EmbedOptions(double windowSeconds, Pool pool, int[] layers, int batchSize) {
@@ -40,7 +41,10 @@ public record EmbedOptions(double windowSeconds, Pool pool, int[] layers, int ba
         return new EmbedOptions(windowSeconds, pool, layers, b);
     }
 
-    /** The layer indices to keep for a model with {@code numStates} hidden states; checks the range. */
+    /**
+     * The layer indices to keep for a model with {@code numStates} hidden states, negative ones counted back
+     * from the last; checks the range.
+     */
     public int[] resolveLayers(int numStates) {
         if (layers == null) {
             int[] all = new int[numStates];
@@ -49,13 +53,16 @@ public record EmbedOptions(double windowSeconds, Pool pool, int[] layers, int ba
             }
             return all;
         }
-        for (int l : layers) {
+        int[] out = new int[layers.length];
+        for (int i = 0; i < layers.length; i++) {
+            int l = layers[i] < 0 ? numStates + layers[i] : layers[i];
             if (l < 0 || l >= numStates) {
-                throw new IllegalArgumentException("layer " + l + " does not exist: this model has hidden states 0.."
-                        + (numStates - 1));
+                throw new IllegalArgumentException("layer " + layers[i] + " does not exist: this model has hidden"
+                        + " states 0.." + (numStates - 1) + " (-1 = the last)");
             }
+            out[i] = l;
         }
-        return layers.clone();
+        return out;
     }
 
     @Override

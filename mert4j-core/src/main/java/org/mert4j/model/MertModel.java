@@ -113,7 +113,12 @@ public final class MertModel implements AutoCloseable {
 
     /** Decodes, mixes to mono and resamples an audio file to the model's rate. */
     public float[] loadAudio(Path audio) {
-        Waveform w = AudioDecoder.decode(audio);
+        return loadAudio(audio, warning -> { });
+    }
+
+    /** Like {@link #loadAudio(Path)}, telling {@code warnings} if the file is shorter than its header declares. */
+    public float[] loadAudio(Path audio, java.util.function.Consumer<String> warnings) {
+        Waveform w = AudioDecoder.decode(audio, warnings);
         return Resampler.resample(w.mono(), w.sampleRate(), config.sampleRate());
     }
 

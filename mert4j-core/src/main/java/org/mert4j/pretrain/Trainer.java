@@ -43,6 +43,9 @@ public final class Trainer implements AutoCloseable {
         default void onValidation(long step, double loss, double[] accuracy) {}
 
         default void onCheckpoint(long step, Path path) {}
+
+        /** Something the user should know, e.g. a damaged checkpoint that resuming skipped. */
+        default void onNotice(String message) {}
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -95,9 +98,12 @@ public final class Trainer implements AutoCloseable {
         return step;
     }
 
-    /** Continues from the newest checkpoint of the run folder, if there is one; returns its step. */
+    /**
+     * Continues from the newest complete checkpoint of the run folder, if there is one; returns its step.
+     * Newer checkpoints that are incomplete or damaged are skipped, each told to the listener.
+     */
     public Optional<Long> resume() {
-        Optional<Path> latest = checkpoints.latest();
+        Optional<Path> latest = checkpoints.latestComplete(listener::onNotice);
         if (latest.isEmpty()) {
             return Optional.empty();
         }

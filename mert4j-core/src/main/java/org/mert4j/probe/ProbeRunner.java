@@ -12,7 +12,7 @@ import org.mert4j.tensor.FloatArray;
  * Runs probes of one task on one feature extractor: features from the cache, then for each layer setting the
  * learning-rate grid, the rate with the best validation score kept.
  * Layer settings: {@code all} (softmax-weighted layers 1..L, or the only layer of a signal baseline),
- * {@code sweep} (every hidden state 0..L alone, then all), or one index.
+ * {@code sweep} (every hidden state 0..L alone, then all), or one index (negative ones count back from the last).
  */
 public final class ProbeRunner {
     private ProbeRunner() {}
@@ -34,11 +34,12 @@ public final class ProbeRunner {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--layers must be all, sweep or a layer index, got '" + spec + "'");
             }
-            if (l < 0 || l >= layers) {
+            int index = l < 0 ? layers + l : l; // -1 = the last, as in Python
+            if (index < 0 || index >= layers) {
                 throw new IllegalArgumentException("layer " + l + " does not exist: the features have layers 0.."
-                        + (layers - 1));
+                        + (layers - 1) + " (-1 = the last)");
             }
-            out.add(spec);
+            out.add(Integer.toString(index));
         }
         return out;
     }

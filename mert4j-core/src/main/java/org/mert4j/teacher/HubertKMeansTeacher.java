@@ -27,9 +27,9 @@ public final class HubertKMeansTeacher implements TeacherFactory {
             throw new IllegalArgumentException(NAME + " needs --teacher-model MODEL_DIR (the MERT model whose"
                     + " hidden states are clustered)");
         }
-        if (s.layer() < 0) {
+        if (s.layer() == TeacherSettings.NO_LAYER) {
             throw new IllegalArgumentException(NAME + " needs --layer N (hidden state index, 0 = before the first"
-                    + " transformer layer)");
+                    + " transformer layer, -1 = the last)");
         }
         MertModel model = MertModel.load(s.teacherModel(), s.device());
         try {
@@ -38,12 +38,19 @@ public final class HubertKMeansTeacher implements TeacherFactory {
                         + " model " + s.teacherModel() + " reads " + model.sampleRate() + " Hz: make the manifest"
                         + " with --sample-rate " + model.sampleRate());
             }
-            HubertTeacherFeatures f = new HubertTeacherFeatures(model, s.layer());
+            // a negative layer counts back from the last hidden state, as in Python; the record holds the index
+            int states = model.config().numHiddenLayers() + 1;
+            int layer = s.layer() < 0 ? states + s.layer() : s.layer();
+            if (layer < 0 || layer >= states) {
+                throw new IllegalArgumentException("--layer " + s.layer() + " does not exist: the model has hidden"
+                        + " states 0.." + (states - 1) + " (-1 = the last)");
+            }
+            HubertTeacherFeatures f = new HubertTeacherFeatures(model, layer);
             int k = s.k() > 0 ? s.k() : DEFAULT_K;
             List<KMeans> km = KMeansTeacher.obtain(s, manifest, List.of(f), new int[] {k}, NAME);
             Map<String, String> params = new LinkedHashMap<>();
             params.put("teacher_model", s.teacherModel().getFileName().toString());
-            params.put("layer", Integer.toString(s.layer()));
+            params.put("layer", Integer.toString(layer));
             params.put("k", Integer.toString(km.get(0).k()));
             params.put("kmeans", s.kmeans() != null ? s.kmeans().getFileName().toString()
                     : KMeansTeacher.fileFor(s.outDir(), f).getFileName().toString());

@@ -51,6 +51,12 @@ public final class LabelSet implements AutoCloseable {
             throw new LabelFormatException(infoFile + ": labels " + info.rows() + " rows but the manifest ("
                     + info.manifest() + ") has " + manifest.size());
         }
+        if (info.manifestSha256() != null && !info.manifestSha256().equals(manifest.rowsSha256())) {
+            throw new LabelFormatException(infoFile + ": these labels were computed from other manifest rows than"
+                    + " those of the manifest given (" + info.manifest() + " rows hash "
+                    + info.manifestSha256().substring(0, 12) + "..., the given manifest's rows hash "
+                    + manifest.rowsSha256().substring(0, 12) + "...): the manifest changed since; label it again");
+        }
         if (info.sampleRate() != manifest.sampleRate()) {
             throw new LabelFormatException(infoFile + ": labels are for sample rate " + info.sampleRate()
                     + " but the manifest's lengths are at " + manifest.sampleRate());

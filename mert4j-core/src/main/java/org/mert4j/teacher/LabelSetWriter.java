@@ -44,10 +44,11 @@ public final class LabelSetWriter implements AutoCloseable {
         boolean resume = !restart && Files.isRegularFile(dir.resolve(LabelSetInfo.FILE_NAME));
         if (resume) {
             LabelSetInfo old = LabelSetInfo.read(dir);
-            if (!old.sameOutputAs(info)) {
+            List<String> differences = old.differences(info);
+            if (!differences.isEmpty()) {
                 throw new LabelFormatException(dir.resolve(LabelSetInfo.FILE_NAME) + ": this folder holds labels"
-                        + " of another run (" + describe(old) + "), not " + describe(info)
-                        + "; give another --out or --overwrite");
+                        + " of another run (" + String.join("; ", differences) + "), not those asked for now;"
+                        + " give another --out, or --overwrite to start the labels again");
             }
         }
         info.write(dir);
@@ -76,11 +77,6 @@ public final class LabelSetWriter implements AutoCloseable {
             throw e;
         }
         return new LabelSetWriter(dir, info, channels, (int) complete);
-    }
-
-    private static String describe(LabelSetInfo i) {
-        return "teacher " + i.teacher() + ", " + i.rows() + " rows of " + i.manifest() + ", streams "
-                + i.streams().stream().map(s -> s.name() + "/" + s.classes()).toList() + ", " + i.params();
     }
 
     /** The manifest row the next {@link #write} is for; equals the row count when everything is written. */

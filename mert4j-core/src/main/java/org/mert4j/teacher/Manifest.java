@@ -228,6 +228,23 @@ public final class Manifest {
         return root.resolve(entries.get(row).path());
     }
 
+    /**
+     * SHA-256 (hex) of the rows and their sample rate, not of the root folder: label folders record it, so
+     * labels are only ever continued or read against the rows they were computed from.
+     */
+    public String rowsSha256() {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(("sample_rate " + sampleRate + "\n").getBytes(StandardCharsets.UTF_8));
+            for (Entry e : entries) {
+                sha.update((e.path() + "\t" + e.numSamples() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Total length in seconds. */
     public double totalSeconds() {
         long total = 0;

@@ -11,7 +11,12 @@ public final class TeacherAudio {
     private TeacherAudio() {}
 
     public static float[] load(Path file, int sampleRate) {
-        Waveform w = AudioDecoder.decode(file);
+        return load(file, sampleRate, warning -> { });
+    }
+
+    /** Like {@link #load(Path, int)}, telling {@code warnings} if the file is shorter than its header declares. */
+    public static float[] load(Path file, int sampleRate, java.util.function.Consumer<String> warnings) {
+        Waveform w = AudioDecoder.decode(file, warnings);
         return Resampler.resample(w.mono(), w.sampleRate(), sampleRate);
     }
 

@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  * @param outDir        the label folder (fitted k-means files go there)
  * @param teacherModel  a model folder (hubert-kmeans: the MERT model; codec teachers: their weights), or null
  * @param kmeans        saved k-means file(s) to label with, or null (then fit, or look in outDir)
- * @param layer         hidden state index for hubert-kmeans (0 = input of the first transformer layer)
+ * @param layer         hidden state index for hubert-kmeans (0 = input of the first transformer layer; negative
+ *                      counts back from the last, -1 = the last layer), or {@link #NO_LAYER}
  * @param k             clusters for a fit (0 = the teacher's default)
  * @param fit           fit the k-means on a sample of the manifest instead of loading it
  * @param sampleFrames  frames sampled from the manifest for a fit
@@ -19,4 +20,6 @@ import java.util.function.Consumer;
  */
 public record TeacherSettings(Path outDir, Path teacherModel, Path kmeans, int layer, int k, boolean fit,
                               int sampleFrames, long seed, String device, Consumer<String> log) {
+    /** {@code layer} when none was given. */
+    public static final int NO_LAYER = Integer.MIN_VALUE;
 }

@@ -11,6 +11,16 @@ public record FloatArray(float[] data, long[] shape) {
         }
     }
 
+    /** The index of the first NaN or infinite value of {@code values}, or -1 if all are finite. */
+    public static int firstNonFinite(float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     public int dim() {
         return shape.length;
     }

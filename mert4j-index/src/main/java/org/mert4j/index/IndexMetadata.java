@@ -49,9 +49,15 @@ public record IndexMetadata(String model, int layer, int dimension, long count, 
         if (!Files.isRegularFile(file)) {
             throw new IOException(indexDir + ": not a mert index (no " + FILE_NAME + " inside)");
         }
-        JsonNode n = JSON.readTree(file.toFile());
-        if (!"mert4j-index".equals(n.path("format").asText())) {
-            throw new IOException(file + ": expected \"format\": \"mert4j-index\", found " + n.path("format"));
+        JsonNode n;
+        try {
+            n = JSON.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(file + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
+        }
+        if (n == null || !n.isObject() || !"mert4j-index".equals(n.path("format").asText())) {
+            throw new IOException(file + ": expected \"format\": \"mert4j-index\", found "
+                    + (n == null || !n.isObject() ? "no JSON object" : n.path("format")));
         }
         HnswParams hnsw = new HnswParams(n.path("hnsw_max_connections").asInt(HnswParams.DEFAULT.maxConnections()),
                 n.path("hnsw_beam_width").asInt(HnswParams.DEFAULT.beamWidth()),

@@ -72,6 +72,7 @@ public final class VectorIndex implements AutoCloseable {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
+        k = Math.min(k, size()); // more than the index holds cannot be found, and must not be allocated
         int width = Math.max(searchWidth, k + exclude.size());
         TopDocs top = searcher.search(new KnnFloatVectorQuery(VectorIndexWriter.VECTOR, query, width), width);
         List<Neighbour> out = new ArrayList<>(k);

@@ -12,6 +12,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.mert4j.index.HnswParams;
 import org.mert4j.index.VectorIndexWriter;
+import org.mert4j.model.MertConfig;
 
 /**
  * A similarity index ({@code mert index query} reads it) from the Parquet output of {@link EmbedJob}:
@@ -20,6 +21,8 @@ import org.mert4j.index.VectorIndexWriter;
  * <pre>
  * spark-submit --class org.mert4j.spark.BuildIndex mert4j-spark-app.jar feats.parquet 6 index/ [MODEL_DIR]
  * </pre>
+ * The layer is a hidden-state index, found through the Parquet's {@code layers} column (or {@code layer_N}
+ * columns), whatever layers the job kept; -1 (the last) needs MODEL_DIR to know how many there are.
  */
 public final class BuildIndex {
     private BuildIndex() {
@@ -44,6 +47,19 @@ public final class BuildIndex {
     /** Builds the index and returns the number of tracks in it. */
     public static long build(SparkSession spark, String parquet, int layer, Path indexDir, String model)
             throws IOException {
+        if (layer < 0) {
+            // -1 = the last hidden state, as in Python: the model says how many there are
+            if (model == null) {
+                throw new IllegalArgumentException("layer " + layer + " counts back from the model's last hidden"
+                        + " state: give MODEL_DIR, or the hidden state as an index from 0");
+            }
+            int states = MertConfig.fromJson(Path.of(model).resolve("config.json")).numHiddenLayers() + 1;
+            if (states + layer < 0) {
+                throw new IllegalArgumentException("layer " + layer + " does not exist: " + model + " has hidden"
+                        + " states 0.." + (states - 1));
+            }
+            layer = states + layer;
+        }
         Dataset<Row> all = spark.read().parquet(parquet).where(functions.col(EmbeddingColumns.ERROR).isNull());
         List<String> cols = Arrays.asList(all.columns());
         Dataset<Row> vectors;
@@ -63,7 +79,8 @@ public final class BuildIndex {
         }
         Iterator<Row> it = vectors.dropDuplicates("path").toLocalIterator();
         if (!it.hasNext()) {
-            throw new IllegalArgumentException(parquet + ": no rows without error hold layer " + layer);
+            throw new IllegalArgumentException(parquet + ": no rows without error hold hidden state " + layer
+                    + (cols.contains(EmbeddingColumns.LAYERS) ? " (see its layers column)" : " (columns: " + cols + ")"));
         }
         Row first = it.next();
         float[] v = toFloats(first.getList(1));

@@ -23,7 +23,8 @@ public record EmbedJobOptions(String model, String out, List<String> inputs, Lis
             "  --out PARQUET      output folder; files already in it are skipped (appended to, never rewritten)",
             "  INPUT              audio file, folder (searched recursively) or glob, on any file system Spark reads",
             "  --manifest FILE    text file of paths, one per line (# comments); may repeat",
-            "  --layers LIST      hidden states to keep, e.g. 6,12 (default all L+1, flattened [layers, hidden])",
+            "  --layers LIST      hidden states to keep, e.g. 6,12 or -1 for the last (default all L+1,",
+            "                     flattened [layers, hidden]); the layers column holds their indices",
             "  --layer-columns    one layer_N array<float> column per layer instead of one embedding column",
             "  --device D         cpu (default), cuda, cuda:N, or gpu for the GPU Spark assigns to each task",
             "  --torch-threads N  libtorch threads per executor (default: libtorch's, all cores)",
@@ -81,6 +82,11 @@ public record EmbedJobOptions(String model, String out, List<String> inputs, Lis
         if (layout == OutputLayout.LAYER_COLUMNS && layers == null) {
             throw new IllegalArgumentException("--layer-columns needs --layers");
         }
+        if (layout == OutputLayout.LAYER_COLUMNS && Arrays.stream(layers).anyMatch(l -> l < 0)) {
+            throw new IllegalArgumentException("--layer-columns names its columns layer_N before the model is loaded:"
+                    + " give --layers as indices from 0 (without --layer-columns, -1 works and the layers column"
+                    + " holds the index)");
+        }
         return new EmbedJobOptions(model, out, List.copyOf(inputs), List.copyOf(manifests), layers, layout, device,
                 threads, partitions, retry, false);
     }
@@ -107,8 +113,8 @@ public record EmbedJobOptions(String model, String out, List<String> inputs, Lis
     static int[] parseLayers(String s) {
         try {
             int[] l = Arrays.stream(s.split(",")).map(String::strip).mapToInt(Integer::parseInt).toArray();
-            if (Arrays.stream(l).anyMatch(x -> x < 0) || Arrays.stream(l).distinct().count() != l.length) {
-                throw new IllegalArgumentException("--layers " + s + ": expected distinct indices >= 0");
+            if (Arrays.stream(l).distinct().count() != l.length) {
+                throw new IllegalArgumentException("--layers " + s + ": expected distinct indices (-1 = the last)");
             }
             return l;
         } catch (NumberFormatException e) {

@@ -77,6 +77,11 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row>, Serializa
     }
 
     private Object[] values(double duration, int[] layers, FloatArray e) {
+        if (FloatArray.firstNonFinite(e.data()) >= 0) {
+            // NaN or infinite samples give meaningless features: an error row, never a row of NaN
+            throw new IllegalArgumentException("the features are not finite (the audio holds NaN or infinite"
+                    + " samples?)");
+        }
         int hidden = (int) e.shape()[1];
         if (config.layout() == OutputLayout.ARRAY) {
             return new Object[] {duration, layers, hidden, e.data(), null};

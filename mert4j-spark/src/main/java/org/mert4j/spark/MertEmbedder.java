@@ -53,7 +53,10 @@ public final class MertEmbedder implements Serializable {
         return this;
     }
 
-    /** Hidden-state indices to keep (0 = transformer input, L = last layer); default all L+1. */
+    /**
+     * Hidden-state indices to keep (0 = transformer input, L = last layer, negative ones counted back from the
+     * last, -1 = L); default all L+1. The {@code layers} column holds the resolved indices.
+     */
     public MertEmbedder layers(int... indices) {
         this.layers = indices == null || indices.length == 0 ? null : indices.clone();
         return this;
@@ -113,6 +116,10 @@ public final class MertEmbedder implements Serializable {
     public StructType outputSchema(StructType input) {
         if (layout == OutputLayout.LAYER_COLUMNS && layers == null) {
             throw new IllegalArgumentException("one column per layer needs the layers named: call layers(...)");
+        }
+        if (layout == OutputLayout.LAYER_COLUMNS && Arrays.stream(layers).anyMatch(l -> l < 0)) {
+            throw new IllegalArgumentException("one column per layer is named layer_N before the model is loaded:"
+                    + " give the layers as indices from 0, not " + Arrays.toString(layers));
         }
         inputKind(input);
         return EmbeddingColumns.append(input, layout, layers);

@@ -27,6 +27,12 @@ class EmbedJobOptionsTest {
     }
 
     @Test
+    void negativeLayersCountFromTheLast() {
+        assertArrayEquals(new int[] {-1, 6}, EmbedJobOptions.parse("--model", "m", "--out", "o", "--layers", "-1,6", "x")
+                .layers());
+    }
+
+    @Test
     void rejectsIncompleteCommandLinesWithAReason() {
         assertTrue(msg("--out", "o", "x").contains("--model"));
         assertTrue(msg("--model", "m", "x").contains("--out"));
@@ -34,6 +40,7 @@ class EmbedJobOptionsTest {
         assertTrue(msg("--model", "m", "--out", "o", "--layer-columns", "x").contains("--layers"));
         assertTrue(msg("--model", "m", "--out", "o", "--layers", "6,x", "x").contains("6,x"));
         assertTrue(msg("--model", "m", "--out", "o", "--layers", "6,6", "x").contains("distinct"));
+        assertTrue(msg("--model", "m", "--out", "o", "--layers", "-1", "--layer-columns", "x").contains("from 0"));
         assertTrue(msg("--model", "m", "--out", "o", "--bogus", "x").contains("--bogus"));
     }
 

@@ -134,6 +134,13 @@ class EmbedJobTest {
             assertEquals(key, index.search(expected, 1).get(0).track());
         }
 
+        // -1 is the last hidden state, as in Python (the model folder says how many there are)
+        Path last = tmp.resolve("index-last");
+        assertEquals(5, BuildIndex.build(spark, out.toString(), -1, last, MODEL.toString()));
+        try (VectorIndex index = VectorIndex.open(last)) {
+            assertEquals(2, index.metadata().layer());
+        }
+
         EmbedJob.Summary again = EmbedJob.run(spark, options(out));
         assertEquals(new EmbedJob.Summary(8, 8, 0, 0), again);
         assertEquals(8, spark.read().parquet(out.toString()).count());
@@ -160,6 +167,28 @@ class EmbedJobTest {
             worst = Math.max(worst, maxAbsDiff(expected.row(0), floats(r.getList(r.fieldIndex("layer_0")))));
         }
         assertTrue(worst <= TOLERANCE, "max difference " + worst);
+    }
+
+    /** Negative layers count from the last; audio with NaN gives an error row, never NaN features. */
+    @Test
+    void negativeLayersResolveAndNonFiniteAudioIsAnErrorRow() throws IOException {
+        float[] nan = new float[48000];
+        nan[30000] = Float.NaN;
+        Path bad = Wav.writeFloat(tmp.resolve("nan/nan.wav"), nan, 24000);
+        Path good = generated.resolve("tone-3s.wav");
+        Dataset<Row> paths = spark.createDataset(List.of(bad.toString(), good.toString()),
+                org.apache.spark.sql.Encoders.STRING()).toDF("path");
+        Map<String, Row> rows = byFileName(new MertEmbedder(MODEL.toAbsolutePath().toString()).layers(-1, 0)
+                .transform(paths));
+        Row ok = rows.get("tone-3s.wav");
+        assertNull(ok.getAs(EmbeddingColumns.ERROR));
+        assertEquals(List.of(2, 0), List.of(ints(ok.getList(ok.fieldIndex(EmbeddingColumns.LAYERS)))));
+        FloatArray expected = reference.embed(good, EmbedOptions.MARBLE);
+        float[] got = floats(ok.getList(ok.fieldIndex(EmbeddingColumns.EMBEDDING)));
+        assertTrue(maxAbsDiff(expected.row(2), java.util.Arrays.copyOf(got, expected.row(2).length)) <= TOLERANCE);
+        Row nanRow = rows.get("nan.wav");
+        assertTrue(((String) nanRow.getAs(EmbeddingColumns.ERROR)).contains("not finite"), nanRow.toString());
+        assertNull(nanRow.getAs(EmbeddingColumns.EMBEDDING));
     }
 
     static Map<String, Row> byFileName(Dataset<Row> df) {
