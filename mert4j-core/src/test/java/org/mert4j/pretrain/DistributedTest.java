@@ -99,7 +99,11 @@ class DistributedTest {
         }
         System.out.printf("2-rank Gloo step vs 1-process step: max parameter difference %.3g (update size %.3g)%n", max, moved);
         assertNotEquals(0.0, moved, "the step must change the parameters");
-        assertTrue(max < 1e-6, "parameters differ by " + max);
+        // AdamW's first update is lr * g / (|g| + 1e-6) per parameter: gradients of about 1e-6 pass their
+        // summation-order rounding (two ranks add in another order than one process) into the update. That
+        // stays within 1e-3 of the update size (measured 1.9e-6 against 3.1e-3); a data-parallel fault (a
+        // missing all-reduce, counts of one rank, gradients not divided) changes updates by their whole size.
+        assertTrue(max < 1e-3 * moved, "parameters differ by " + max + " for an update of " + moved);
     }
 
     @Test

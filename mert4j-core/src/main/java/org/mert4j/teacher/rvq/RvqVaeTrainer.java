@@ -212,9 +212,12 @@ public final class RvqVaeTrainer {
         return total.div(new Scalar(STFT_SIZES.length));
     }
 
+    /** |STFT|, kept differentiable where a bin is exactly zero (the gradient of abs() at 0 is NaN). */
     private static Tensor magnitude(Tensor wave, long size, Tensor window) {
-        return torch.stft(wave, size, new LongOptional(size / 4), new LongOptional(size), new TensorOptional(window),
-                true, "reflect", false, new BoolOptional(true), new BoolOptional(true), new BoolOptional()).abs();
+        Tensor spec = torch.view_as_real(torch.stft(wave, size, new LongOptional(size / 4), new LongOptional(size),
+                new TensorOptional(window), true, "reflect", false, new BoolOptional(true), new BoolOptional(true),
+                new BoolOptional()));
+        return spec.pow(new Scalar(2.0)).sum(new long[] {-1}).add(new Scalar(1e-12)).sqrt();
     }
 
     public int stepsDone() {
