@@ -34,6 +34,7 @@ import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
 import org.mert4j.model.WindowPlan;
+import org.mert4j.nn.cpu.OneDnnLinear;
 import org.mert4j.pretrain.GradientSync;
 import org.mert4j.pretrain.PretrainConfig;
 import org.mert4j.pretrain.StepMetrics;
@@ -218,7 +219,7 @@ public final class BenchCommand implements Callable<Integer> {
                 CpuThreads.setBlasThreads(blasThreads);
             }
             root.put("blas_threads", CpuThreads.blasThreads());
-            root.put("onednn_linear", org.mert4j.nn.OneDnnLinear.available());
+            root.put("onednn_linear", ModelSource.cpuOptions(false).oneDnn() && OneDnnLinear.available());
             int sr = mert != null ? mert.sampleRate() : 24_000;
             float[] samples = null;
             if (chosen.contains("embed-file")) {

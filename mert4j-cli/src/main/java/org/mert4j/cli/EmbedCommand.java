@@ -179,12 +179,9 @@ public final class EmbedCommand implements Callable<Integer> {
                 return ExitCode.OK;
             }
             Path failuresDir = layout == Layout.FOLDER ? out : out.toAbsolutePath().getParent();
-            try (MertModel mert = source.open(device, err);
+            try (MertModel mert = source.open(device, err, int8);
                  FailureLog failures = new FailureLog(failuresDir.resolve(FailureLog.FILE_NAME))) {
-                int[] layerIdx = layers.resolve(mert.config().numHiddenLayers() + 1);
-                if (int8) {
-                    mert.quantizeDynamicInt8();
-                }
+                int[] layerIdx = layers.resolve(mert.config().numHiddenStates());
                 torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
                 EmbedOptions options = new EmbedOptions(window, pool, layers.indicesOrNull(), batch);
                 RunMetadata meta = new RunMetadata(source.displayName(), layerIdx, window,

@@ -48,7 +48,7 @@ class BenchCommandTest {
         assertTrue(root.get("memory").get("peak_rss_mb").asDouble() > 0, root::toString);
         // the saved folders load back as the models that were timed
         try (MertModel m = MertModel.load(dir.resolve("embed"), "cpu")) {
-            assertEquals(MertConfig.preset("tiny").hiddenSize(), m.config().hiddenSize());
+            assertEquals(MertConfig.preset("tiny").transformer().hiddenSize(), m.config().transformer().hiddenSize());
         }
         assertTrue(Files.isRegularFile(dir.resolve("train").resolve("config.json")));
     }

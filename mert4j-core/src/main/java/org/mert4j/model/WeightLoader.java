@@ -58,7 +58,7 @@ public final class WeightLoader {
         for (String k : named.keySet()) {
             if (!targets.containsKey(k) && !k.equals(MASK_EMBED)) {
                 problems.add("unexpected tensor '" + k + "' (shape " + Tensors.shapeString(named.get(k))
-                        + ") that a " + model.config().numHiddenLayers() + "-layer MERT encoder does not have");
+                        + ") that a " + model.config().transformer().numLayers() + "-layer MERT encoder does not have");
             }
         }
         if (!problems.isEmpty()) {

@@ -23,10 +23,10 @@ class MertConfigTest {
     @Test
     void readsFixtureConfigAndToleratesUnknownKeys() {
         MertConfig c = MertConfig.fromJson(Fixtures.ROOT.resolve("postln-group/config.json"));
-        assertEquals(32, c.hiddenSize());
-        assertEquals(2, c.numHiddenLayers());
-        assertEquals("group", c.featExtractNorm());
-        assertFalse(c.doStableLayerNorm());
+        assertEquals(32, c.transformer().hiddenSize());
+        assertEquals(2, c.transformer().numLayers());
+        assertEquals("group", c.convFront().norm());
+        assertFalse(c.transformer().preNorm());
         assertEquals(24000, c.sampleRate());
         assertEquals(320, c.totalStride());
         assertEquals(400, c.receptiveField());
@@ -64,8 +64,8 @@ class MertConfigTest {
         MertConfig c = MertConfig.preset("v1-330m");
         MertConfig back = MertConfig.fromJson(c.toJson());
         assertEquals(c.toJson(), back.toJson());
-        assertTrue(back.doStableLayerNorm());
-        assertEquals(32.0, back.attentionRelax());
+        assertTrue(back.transformer().preNorm());
+        assertEquals(32.0, back.transformer().attentionRelax());
     }
 
     @Test

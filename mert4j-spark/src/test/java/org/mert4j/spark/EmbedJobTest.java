@@ -94,8 +94,8 @@ class EmbedJobTest {
 
         Map<String, Row> rows = byFileName(spark.read().parquet(out.toString()));
         assertEquals(8, rows.size());
-        int layers = reference.config().numHiddenLayers() + 1;
-        int hidden = reference.config().hiddenSize();
+        int layers = reference.config().numHiddenStates();
+        int hidden = reference.config().transformer().hiddenSize();
         double worst = 0;
         for (String good : List.of("arpeggio-44k-stereo.mp3", "chords-24k.flac", "tone-3s.wav", "tone-7s-16k.wav",
                 "tone-11s-44k.wav")) {
