@@ -2,6 +2,7 @@ package org.mert4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -375,6 +376,8 @@ public final class BenchCommand implements Callable<Integer> {
     static double[] layerCosines(FloatArray a, FloatArray b) {
         int layers = (int) a.shape()[0];
         int h = (int) a.shape()[1];
+        FloatBuffer va = a.values();
+        FloatBuffer vb = b.values();
         double min = 1;
         double sum = 0;
         for (int l = 0; l < layers; l++) {
@@ -382,8 +385,8 @@ public final class BenchCommand implements Callable<Integer> {
             double na = 0;
             double nb = 0;
             for (int i = 0; i < h; i++) {
-                double x = a.data()[l * h + i];
-                double y = b.data()[l * h + i];
+                double x = va.get(l * h + i);
+                double y = vb.get(l * h + i);
                 dot += x * y;
                 na += x * x;
                 nb += y * y;

@@ -25,7 +25,7 @@ public final class SafetensorsOutput implements OutputWriter {
     @Override
     public void write(Path target, Embedding e) throws IOException {
         Files.createDirectories(target.toAbsolutePath().getParent());
-        try (Tensor t = Tensors.fromFloats(e.values().data(), e.values().shape())) {
+        try (Tensor t = Tensors.fromFloats(e.values())) {
             // the writer goes through a temporary file and a rename, like every output here
             SafetensorsWriter.write(target, Map.of(TENSOR, t), metadata.forFile(e));
         }

@@ -90,7 +90,7 @@ public final class FeatureCache {
             WindowPlan.Window win = windows.get(k);
             float[] part = java.util.Arrays.copyOfRange(mono, (int) win.start(), (int) (win.start() + win.length()));
             FloatArray p = extractor.pooled(part, w.sampleRate());
-            System.arraycopy(p.data(), 0, data, k * layers * dim, layers * dim);
+            p.values().get(0, data, k * layers * dim, layers * dim);
         }
         return new FloatArray(data, new long[] {windows.size(), layers, dim});
     }

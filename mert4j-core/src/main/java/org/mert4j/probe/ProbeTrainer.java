@@ -1,5 +1,6 @@
 package org.mert4j.probe;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -82,6 +83,7 @@ public final class ProbeTrainer {
         int r = 0;
         for (int c = 0; c < fs.size(); c++) {
             FloatArray f = fs.get(c);
+            FloatBuffer values = f.values();
             int layersIn = (int) (beat ? f.shape()[0] : f.shape()[1]);
             int n = (int) (beat ? f.shape()[1] : f.shape()[0]);
             if (f.shape()[2] != d) {
@@ -96,7 +98,7 @@ public final class ProbeTrainer {
                         throw new IllegalArgumentException("layer " + l + " requested, features have " + layersIn);
                     }
                     int src = beat ? (l * n + k) * d : (k * layersIn + l) * d;
-                    System.arraycopy(f.data(), src, x, (r * s + li) * d, d);
+                    values.get(src, x, (r * s + li) * d, d);
                 }
                 if (beat) {
                     y[r] = target[k];

@@ -27,6 +27,18 @@ public final class Tensors {
         return t;
     }
 
+    /** A new CPU float32 tensor holding a copy of {@code a}, in its shape. */
+    public static Tensor fromFloats(FloatArray a) {
+        long[] shape = a.shape();
+        Tensor t = torch.empty(shape);
+        if (t.numel() > 0) {
+            try (FloatPointer p = new FloatPointer(t.data_ptr())) {
+                p.capacity(t.numel()).asBuffer().put(a.values());
+            }
+        }
+        return t;
+    }
+
     /** A new CPU int64 tensor holding a copy of {@code data}, viewed as {@code shape}. */
     public static Tensor fromLongs(long[] data, long... shape) {
         long n = numel(shape);
