@@ -93,6 +93,23 @@ public final class Tensors {
         return out;
     }
 
+    /** The rows of a 2-D integer tensor [K, T] (any device) as Java ints [K][T]. */
+    public static int[][] toIntRows(Tensor t) {
+        if (t.dim() != 2) {
+            throw new IllegalArgumentException("expected a 2-D tensor, got " + shapeString(t));
+        }
+        int rows = Math.toIntExact(t.size(0));
+        int cols = Math.toIntExact(t.size(1));
+        long[] flat = toLongs(t);
+        int[][] out = new int[rows][cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[i][j] = Math.toIntExact(flat[i * cols + j]);
+            }
+        }
+        return out;
+    }
+
     /** The values of a float tensor (any device, any layout) in row-major order. */
     public static float[] toFloats(Tensor t) {
         Tensor c = t.to(new Device("cpu"), torch.ScalarType.Float).contiguous();
