@@ -16,6 +16,7 @@ import org.mert4j.cli.bench.Flops;
 import org.mert4j.cli.bench.Stats;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
+import org.mert4j.testing.Wav;
 
 /** Runs {@code mert bench} on the tiny preset: checks the report's structure, never its timings. */
 class BenchCommandTest {

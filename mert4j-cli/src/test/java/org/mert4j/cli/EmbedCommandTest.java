@@ -25,6 +25,7 @@ import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
 import org.mert4j.tensor.FloatArray;
+import org.mert4j.testing.Wav;
 
 class EmbedCommandTest {
     /** A real (tiny) Hugging Face model folder committed with the core's tests. */

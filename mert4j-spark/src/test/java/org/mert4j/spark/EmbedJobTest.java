@@ -25,6 +25,7 @@ import org.mert4j.index.VectorIndex;
 import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.MertModel;
 import org.mert4j.tensor.FloatArray;
+import org.mert4j.testing.Wav;
 
 /**
  * The catalogue job and the Dataset API in local[2] mode on the example audio, generated tones and bad
