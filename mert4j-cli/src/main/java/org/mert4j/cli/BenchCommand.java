@@ -23,7 +23,6 @@ import org.bytedeco.pytorch.global.torch;
 import org.mert4j.cli.bench.Flops;
 import org.mert4j.cli.bench.Memory;
 import org.mert4j.cli.bench.Stats;
-import org.mert4j.cli.bench.SyntheticBatches;
 import org.mert4j.cli.bench.Table;
 import org.mert4j.io.AtomicFiles;
 import org.mert4j.dsp.Cqt;
@@ -38,7 +37,9 @@ import org.mert4j.model.WindowPlan;
 import org.mert4j.nn.cpu.OneDnnLinear;
 import org.mert4j.pretrain.GradientSync;
 import org.mert4j.pretrain.PretrainConfig;
+import org.mert4j.pretrain.SpanMasking;
 import org.mert4j.pretrain.StepMetrics;
+import org.mert4j.pretrain.ToneBatches;
 import org.mert4j.pretrain.Trainer;
 import org.mert4j.tensor.CpuThreads;
 import org.mert4j.tensor.FloatArray;
@@ -459,8 +460,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (blasThreads != null) {
             CpuThreads.setBlasThreads(blasThreads);
         }
-        try (SyntheticBatches source = new SyntheticBatches(enc, b, samples, codebooks, classes, o.cqtBins(),
-                o.maskProb(), o.maskLength(), o.minMasks(), 1);
+        // built in advance, so that making batches is not timed (the step time does not depend on their values)
+        ToneBatches.Settings tones = ToneBatches.Settings.of(b, samples, Math.min(8, classes), 1).withLabels(codebooks, classes)
+                .withCqtBins(o.cqtBins()).withMasking(new SpanMasking(o.maskProb(), o.maskLength(), o.minMasks()));
+        try (ToneBatches source = ToneBatches.prebuilt(enc, tones, 2);
              Trainer trainer = new Trainer(config, runDir, source, null, GradientSync.SINGLE, null)) {
             double[] audioPerSecond = new double[1];
             Stats s = time(() -> {
