@@ -98,7 +98,7 @@ class BenchCommandTest {
         assertEquals(2.5, s.median(), 0);
         assertEquals(1, s.min(), 0);
         assertEquals(10, s.max(), 0);
-        // 95M on 5 s at 24 kHz: 374 frames; about 110 GFLOP (SPEC-size transformer plus conv front)
+        // 95M on 5 s at 24 kHz: 374 frames; about 110 GFLOP (the 95M transformer plus conv front)
         double gflop = Flops.encoderForward(MertConfig.preset("v1-95m"), 120_000, 1) / 1e9;
         assertEquals(374, MertConfig.preset("v1-95m").framesFor(120_000));
         assertTrue(gflop > 60 && gflop < 130, "GFLOP " + gflop);

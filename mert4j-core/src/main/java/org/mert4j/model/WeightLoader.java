@@ -14,7 +14,7 @@ import org.mert4j.io.CheckpointException;
 import org.mert4j.tensor.Tensors;
 
 /**
- * Copies a Hugging Face state dict into a {@link MertEncoder} (SPEC 1.3). Accepts both weight-norm
+ * Copies a Hugging Face state dict into a {@link MertEncoder} (docs/model.md, "Checkpoints"). Accepts both weight-norm
  * namings of the positional conv ({@code weight_g/weight_v} and
  * {@code parametrizations.weight.original0/1}) and an already-fused {@code weight}; strips the
  * {@code hubert.} / {@code mert_model.} prefixes of task-head models. A missing, unexpected or
