@@ -461,8 +461,9 @@ public final class BenchCommand implements Callable<Integer> {
             CpuThreads.setBlasThreads(blasThreads);
         }
         // built in advance, so that making batches is not timed (the step time does not depend on their values)
-        ToneBatches.Settings tones = ToneBatches.Settings.of(b, samples, Math.min(8, classes), 1).withLabels(codebooks, classes)
-                .withCqtBins(o.cqtBins()).withMasking(new SpanMasking(o.maskProb(), o.maskLength(), o.minMasks()));
+        ToneBatches.Settings tones = ToneBatches.Settings.of(b, samples, Math.min(8, classes), 1)
+                .withLabels(codebooks, classes).withCqtBins(o.cqtBins())
+                .withMasking(new SpanMasking(o.maskProb(), o.maskLength(), o.minMasks()));
         try (ToneBatches source = ToneBatches.prebuilt(enc, tones, 2);
              Trainer trainer = new Trainer(config, runDir, source, null, GradientSync.SINGLE, null)) {
             double[] audioPerSecond = new double[1];

@@ -100,7 +100,8 @@ public final class JsonlOutput implements AutoCloseable {
     }
 
     /** Writes {@code data} from {@code offset} as nested arrays of {@code shape[dim..]}; returns the new offset. */
-    private static int writeNested(JsonGenerator g, FloatBuffer data, long[] shape, int dim, int offset) throws IOException {
+    private static int writeNested(JsonGenerator g, FloatBuffer data, long[] shape, int dim, int offset)
+            throws IOException {
         g.writeStartArray();
         if (dim == shape.length - 1) {
             for (int i = 0; i < shape[dim]; i++) {

@@ -42,7 +42,7 @@ public record ModelSource(String text, Path dir, String preset) {
         return abs.getFileName() == null ? abs.toString() : abs.getFileName().toString();
     }
 
-    /** Loads the model for fp32 inference; a preset prints a warning on {@code err} because its outputs carry no meaning. */
+    /** Loads the model for fp32 inference; a preset warns on {@code err} that its outputs carry no meaning. */
     public MertModel open(String device, PrintWriter err) {
         return open(device, err, false);
     }

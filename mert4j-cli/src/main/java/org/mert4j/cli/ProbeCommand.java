@@ -109,7 +109,8 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         if (!noBaselines) {
             if (extractors.get(0) instanceof MertFeatures m && !model.startsWith("preset:")) {
-                extractors.add(new MertFeatures(MertModel.random(m.model().config(), 0, device, ModelSource.cpuOptions(false)),
+                MertModel random = MertModel.random(m.model().config(), 0, device, ModelSource.cpuOptions(false));
+                extractors.add(new MertFeatures(random,
                         "random-init", "random-" + MertFeatures.fingerprint(Path.of(model))));
             }
             if (!model.equals("mfcc")) {

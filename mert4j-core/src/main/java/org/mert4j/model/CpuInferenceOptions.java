@@ -10,7 +10,8 @@ package org.mert4j.model;
  * @param timeMajorConv the conv front time-major, GroupNorm folded into its first layer; false runs it
  *                      channel-major as the plain module does (int8 is time-major in any case)
  * @param int8          dynamic int8 (FBGEMM) for the transformer's Linears and the conv front after its
- *                      first layer: faster, pooled embeddings close to fp32 (docs/performance.md gives the measured cosines)
+ *                      first layer: faster, pooled embeddings close to fp32 (docs/performance.md gives the
+ *                      measured cosines)
  */
 public record CpuInferenceOptions(boolean oneDnn, boolean timeMajorConv, boolean int8) {
     /** Every fp32 fast path, no int8: what {@link MertModel#load} uses. */

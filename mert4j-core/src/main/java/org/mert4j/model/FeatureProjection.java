@@ -18,7 +18,8 @@ public final class FeatureProjection extends Module {
     public FeatureProjection(MertConfig c) {
         int features = c.convFront().outputDim();
         double eps = c.transformer().layerNormEps();
-        this.layerNorm = c.featureProjectionLayerNorm() ? register_module("layer_norm", new LayerNorm(features, eps)) : null;
+        this.layerNorm = c.featureProjectionLayerNorm()
+                ? register_module("layer_norm", new LayerNorm(features, eps)) : null;
         this.projection = register_module("projection", new Linear(features, c.transformer().hiddenSize(), true));
         this.dropout = c.dropout().featureProjection();
     }

@@ -92,7 +92,7 @@ public final class MertModel implements AutoCloseable {
         return random(config, seed, device, CpuInferenceOptions.DEFAULT);
     }
 
-    /** A randomly initialised model of the given shape; {@code cpu} as for {@link #load(Path, String, CpuInferenceOptions)}. */
+    /** A randomly initialised model; {@code cpu} as for {@link #load(Path, String, CpuInferenceOptions)}. */
     public static MertModel random(MertConfig config, long seed, String device, CpuInferenceOptions cpu) {
         torch.manual_seed(seed);
         return new MertModel(config, new PreprocessorConfig(config.sampleRate(), false), new MertEncoder(config),

@@ -19,7 +19,8 @@ class CodecTeachersTest {
         float[] x = SpectralFeaturesTest.noise(24000);
         Manifest m = new Manifest(Path.of("."), 24000, List.of(new Manifest.Entry("x.wav", x.length)));
         TeacherSettings s = new TeacherSettings(Path.of("."), ENCODEC, null, 0, 0, false, 0, 0, "cpu", line -> { });
-        try (LabelTeacher t = Teachers.get("encodec").create(s, m); CodeTeacher codec = CodeTeacherFolders.load(ENCODEC, "cpu")) {
+        try (LabelTeacher t = Teachers.get("encodec").create(s, m);
+             CodeTeacher codec = CodeTeacherFolders.load(ENCODEC, "cpu")) {
             assertEquals(8, t.streams().size());
             assertEquals("encodec_0", t.streams().get(0).name());
             assertEquals(1024, t.streams().get(0).classes());

@@ -29,7 +29,8 @@ public final class Flops {
         int h = c.transformer().hiddenSize();
         flops += 2.0 * in * h * t; // feature projection
         flops += 2.0 * h * ((double) h / c.positionalConv().groups()) * c.positionalConv().kernel() * t;
-        double perLayer = 2.0 * t * (4.0 * h * h + 2.0 * h * c.transformer().intermediateSize()) // q, k, v, out, feed-forward
+        int f = c.transformer().intermediateSize();
+        double perLayer = 2.0 * t * (4.0 * h * h + 2.0 * h * f) // q, k, v, out, feed-forward
                 + 2.0 * 2.0 * t * t * h; // Q K^T and P V
         flops += perLayer * c.transformer().numLayers();
         return flops * batch;
