@@ -27,7 +27,7 @@ final class CpuTransformerLayer implements AutoCloseable {
     CpuTransformerLayer(TransformerLayer plain, Kernel kernel) {
         this.plain = plain;
         this.attention = plain.attention;
-        SelfAttention a = plain.attention;
+        SelfAttention a = attention;
         boolean stack = kernel == Kernel.ONEDNN;
         this.qkv = stack ? InferenceLinear.stacked(kernel, a.q, a.k, a.v) : null;
         this.q = stack ? null : InferenceLinear.of(a.q, kernel);
