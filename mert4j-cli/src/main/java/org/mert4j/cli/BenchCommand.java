@@ -2,6 +2,7 @@ package org.mert4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +23,6 @@ import org.bytedeco.pytorch.global.torch;
 import org.mert4j.cli.bench.Flops;
 import org.mert4j.cli.bench.Memory;
 import org.mert4j.cli.bench.Stats;
-import org.mert4j.cli.bench.SyntheticBatches;
 import org.mert4j.cli.bench.Table;
 import org.mert4j.io.AtomicFiles;
 import org.mert4j.dsp.Cqt;
@@ -34,9 +34,12 @@ import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
 import org.mert4j.model.WindowPlan;
+import org.mert4j.nn.cpu.OneDnnLinear;
 import org.mert4j.pretrain.GradientSync;
 import org.mert4j.pretrain.PretrainConfig;
+import org.mert4j.pretrain.SpanMasking;
 import org.mert4j.pretrain.StepMetrics;
+import org.mert4j.pretrain.ToneBatches;
 import org.mert4j.pretrain.Trainer;
 import org.mert4j.tensor.CpuThreads;
 import org.mert4j.tensor.FloatArray;
@@ -218,7 +221,7 @@ public final class BenchCommand implements Callable<Integer> {
                 CpuThreads.setBlasThreads(blasThreads);
             }
             root.put("blas_threads", CpuThreads.blasThreads());
-            root.put("onednn_linear", org.mert4j.nn.OneDnnLinear.available());
+            root.put("onednn_linear", ModelSource.cpuOptions(false).oneDnn() && OneDnnLinear.available());
             int sr = mert != null ? mert.sampleRate() : 24_000;
             float[] samples = null;
             if (chosen.contains("embed-file")) {
@@ -374,6 +377,8 @@ public final class BenchCommand implements Callable<Integer> {
     static double[] layerCosines(FloatArray a, FloatArray b) {
         int layers = (int) a.shape()[0];
         int h = (int) a.shape()[1];
+        FloatBuffer va = a.values();
+        FloatBuffer vb = b.values();
         double min = 1;
         double sum = 0;
         for (int l = 0; l < layers; l++) {
@@ -381,8 +386,8 @@ public final class BenchCommand implements Callable<Integer> {
             double na = 0;
             double nb = 0;
             for (int i = 0; i < h; i++) {
-                double x = a.data()[l * h + i];
-                double y = b.data()[l * h + i];
+                double x = va.get(l * h + i);
+                double y = vb.get(l * h + i);
                 dot += x * y;
                 na += x * x;
                 nb += y * y;
@@ -455,8 +460,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (blasThreads != null) {
             CpuThreads.setBlasThreads(blasThreads);
         }
-        try (SyntheticBatches source = new SyntheticBatches(enc, b, samples, codebooks, classes, o.cqtBins(),
-                o.maskProb(), o.maskLength(), o.minMasks(), 1);
+        // built in advance, so that making batches is not timed (the step time does not depend on their values)
+        ToneBatches.Settings tones = ToneBatches.Settings.of(b, samples, Math.min(8, classes), 1)
+                .withLabels(codebooks, classes).withCqtBins(o.cqtBins())
+                .withMasking(new SpanMasking(o.maskProb(), o.maskLength(), o.minMasks()));
+        try (ToneBatches source = ToneBatches.prebuilt(enc, tones, 2);
              Trainer trainer = new Trainer(config, runDir, source, null, GradientSync.SINGLE, null)) {
             double[] audioPerSecond = new double[1];
             Stats s = time(() -> {

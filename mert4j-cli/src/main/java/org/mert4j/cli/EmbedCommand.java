@@ -216,10 +216,7 @@ public final class EmbedCommand implements Callable<Integer> {
                 return finish(summary, failures, err);
             }
             records.beforeOutputs();
-            try (MertModel mert = source.open(device, err)) {
-                if (int8) {
-                    mert.quantizeDynamicInt8();
-                }
+            try (MertModel mert = source.open(device, err, int8)) {
                 torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
                 EmbedOptions options = new EmbedOptions(window, pool, layerIdx, batch);
                 OutputWriter writer = layout == Layout.JSONL ? null : OutputWriter.of(fmt, wanted);

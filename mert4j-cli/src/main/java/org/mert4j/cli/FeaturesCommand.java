@@ -128,7 +128,8 @@ public final class FeaturesCommand implements Callable<Integer> {
         if (teacherModel == null) {
             throw new UsageException(kind.name().toLowerCase(Locale.ROOT) + " needs --teacher-model DIR");
         }
-        try (org.mert4j.teacher.rvq.CodeTeacher teacher = org.mert4j.teacher.rvq.CodeTeachers.load(teacherModel, device)) {
+        try (org.mert4j.teacher.rvq.CodeTeacher teacher =
+                     org.mert4j.teacher.CodeTeacherFolders.load(teacherModel, device)) {
             float[] samples;
             try {
                 var wave = AudioDecoder.decode(file);

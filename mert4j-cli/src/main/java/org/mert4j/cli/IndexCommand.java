@@ -309,7 +309,7 @@ public final class IndexCommand implements Runnable {
                 throw new UsageException("--audio " + what.audio + ": no such file");
             }
             try (MertModel mert = MertModel.load(dir, device)) {
-                int states = mert.config().numHiddenLayers() + 1;
+                int states = mert.config().numHiddenStates();
                 if (meta.layer() >= states) {
                     throw new UsageException(dir + " has hidden states 0.." + (states - 1) + " but the index holds layer "
                             + meta.layer());

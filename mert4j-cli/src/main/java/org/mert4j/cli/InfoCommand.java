@@ -72,15 +72,15 @@ public final class InfoCommand implements Callable<Integer> {
         r.put("model", source.isPreset() ? source.text() + " (random weights)" : source.dir().toString());
         r.put("model type", c.modelType());
         r.put("parameters", String.format(Locale.ROOT, "%,d", mert.parameterCount()));
-        r.put("hidden size", String.valueOf(c.hiddenSize()));
-        r.put("layers", String.valueOf(c.numHiddenLayers()));
-        r.put("attention heads", String.valueOf(c.numAttentionHeads()));
-        r.put("FFN size", String.valueOf(c.intermediateSize()));
+        r.put("hidden size", String.valueOf(c.transformer().hiddenSize()));
+        r.put("layers", String.valueOf(c.transformer().numLayers()));
+        r.put("attention heads", String.valueOf(c.transformer().numHeads()));
+        r.put("FFN size", String.valueOf(c.transformer().intermediateSize()));
         r.put("layer norm", layerNorm(c));
-        r.put("conv front norm", c.featExtractNorm());
+        r.put("conv front norm", c.convFront().norm());
         r.put("sample rate", c.sampleRate() + " Hz");
         r.put("frame rate", number(c.frameRate()) + " Hz");
-        r.put("hidden states", (c.numHiddenLayers() + 1) + " (L+1: transformer input and each layer's output)");
+        r.put("hidden states", (c.numHiddenStates()) + " (L+1: transformer input and each layer's output)");
         r.put("do_normalize", String.valueOf(mert.preprocessor().doNormalize()));
         return r;
     }
@@ -92,21 +92,21 @@ public final class InfoCommand implements Callable<Integer> {
         n.put("random_weights", source.isPreset());
         n.put("model_type", c.modelType());
         n.put("parameters", mert.parameterCount());
-        n.put("hidden_size", c.hiddenSize());
-        n.put("num_hidden_layers", c.numHiddenLayers());
-        n.put("num_attention_heads", c.numAttentionHeads());
-        n.put("intermediate_size", c.intermediateSize());
+        n.put("hidden_size", c.transformer().hiddenSize());
+        n.put("num_hidden_layers", c.transformer().numLayers());
+        n.put("num_attention_heads", c.transformer().numHeads());
+        n.put("intermediate_size", c.transformer().intermediateSize());
         n.put("layer_norm", layerNorm(c));
-        n.put("conv_front_norm", c.featExtractNorm());
+        n.put("conv_front_norm", c.convFront().norm());
         n.put("sample_rate", c.sampleRate());
         n.put("frame_rate_hz", c.frameRate());
-        n.put("hidden_states", c.numHiddenLayers() + 1);
+        n.put("hidden_states", c.numHiddenStates());
         n.put("do_normalize", mert.preprocessor().doNormalize());
         return n;
     }
 
     private static String layerNorm(MertConfig c) {
-        return c.doStableLayerNorm() ? "pre-LN" : "post-LN";
+        return c.transformer().preNorm() ? "pre-LN" : "post-LN";
     }
 
     /** 75 rather than 75.0; 50.5 stays as it is. */

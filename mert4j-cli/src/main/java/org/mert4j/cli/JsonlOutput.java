@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ public final class JsonlOutput implements AutoCloseable {
             }
             g.writeEndArray();
             g.writeFieldName("embedding");
-            writeNested(g, e.values().data(), shape, 0, 0);
+            writeNested(g, e.values().values(), shape, 0, 0);
             g.writeEndObject();
         }
         writeLine(buf);
@@ -99,11 +100,12 @@ public final class JsonlOutput implements AutoCloseable {
     }
 
     /** Writes {@code data} from {@code offset} as nested arrays of {@code shape[dim..]}; returns the new offset. */
-    private static int writeNested(JsonGenerator g, float[] data, long[] shape, int dim, int offset) throws IOException {
+    private static int writeNested(JsonGenerator g, FloatBuffer data, long[] shape, int dim, int offset)
+            throws IOException {
         g.writeStartArray();
         if (dim == shape.length - 1) {
             for (int i = 0; i < shape[dim]; i++) {
-                g.writeNumber(data[offset++]);
+                g.writeNumber(data.get(offset++));
             }
         } else {
             for (int i = 0; i < shape[dim]; i++) {

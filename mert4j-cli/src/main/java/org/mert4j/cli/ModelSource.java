@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.mert4j.model.CpuInferenceOptions;
 import org.mert4j.model.EmbeddingInfo;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
@@ -60,14 +61,29 @@ public record ModelSource(String text, Path dir, String preset) {
         return isPreset() ? PRESET + preset + "-seed0" : EmbeddingInfo.fingerprint(dir);
     }
 
-    /** Loads the model; a preset prints a warning on {@code err} because its outputs carry no meaning. */
+    /** Loads the model for fp32 inference; a preset warns on {@code err} that its outputs carry no meaning. */
     public MertModel open(String device, PrintWriter err) {
+        return open(device, err, false);
+    }
+
+    /** Loads the model, for int8 inference if {@code int8}; a preset prints a warning on {@code err}. */
+    public MertModel open(String device, PrintWriter err, boolean int8) {
         if (isPreset()) {
             err.println("mert: warning: " + text + " has random weights (seed 0), no checkpoint is loaded:"
                     + " outputs are only good for benchmarks and tests");
             err.flush();
-            return MertModel.random(MertConfig.preset(preset), 0, device);
+            return MertModel.random(MertConfig.preset(preset), 0, device, cpuOptions(int8));
         }
-        return MertModel.load(dir, device);
+        return MertModel.load(dir, device, cpuOptions(int8));
+    }
+
+    /**
+     * The CPU inference paths: all of them, unless {@code -Dmert4j.onednn=false} or
+     * {@code -Dmert4j.timeMajorConv=false} on the java command line turns one off for before/after
+     * timings (docs/performance.md). Read when a command opens its model, not on every call.
+     */
+    static CpuInferenceOptions cpuOptions(boolean int8) {
+        return new CpuInferenceOptions(!"false".equals(System.getProperty("mert4j.onednn")),
+                !"false".equals(System.getProperty("mert4j.timeMajorConv")), int8);
     }
 }

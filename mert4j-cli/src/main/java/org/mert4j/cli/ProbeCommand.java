@@ -122,12 +122,13 @@ public final class ProbeCommand implements Callable<Integer> {
                 throw new UsageException("--int8 needs a model folder or preset:NAME, not " + model);
             }
             ModelSource src = ModelSource.parse(model);
-            extractors.add(new MertFeatures(src.open(device, err).quantizeDynamicInt8(), m.name() + "-int8",
+            extractors.add(new MertFeatures(src.open(device, err, true), m.name() + "-int8",
                     fingerprint(src) + "-int8"));
         }
         if (!noBaselines) {
             if (extractors.get(0) instanceof MertFeatures m && !model.startsWith("preset:")) {
-                extractors.add(new MertFeatures(MertModel.random(m.model().config(), 0, device),
+                MertModel random = MertModel.random(m.model().config(), 0, device, ModelSource.cpuOptions(false));
+                extractors.add(new MertFeatures(random,
                         "random-init", "random-" + MertFeatures.fingerprint(Path.of(model))));
             }
             if (!model.equals("mfcc")) {

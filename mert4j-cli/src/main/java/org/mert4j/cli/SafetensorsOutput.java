@@ -31,7 +31,7 @@ public final class SafetensorsOutput implements OutputWriter {
         Map<String, String> meta = new LinkedHashMap<>(info.toMetadata());
         meta.put("duration_s", String.valueOf(e.durationSeconds()));
         meta.put("source", e.input().relative().toString());
-        try (Tensor t = Tensors.fromFloats(e.values().data(), e.values().shape())) {
+        try (Tensor t = Tensors.fromFloats(e.values())) {
             // the writer goes through a temporary file and a rename, like every output here
             SafetensorsWriter.write(target, Map.of(TENSOR, t), meta);
         }

@@ -16,7 +16,7 @@ import org.mert4j.audio.Resampler;
 import org.mert4j.audio.Waveform;
 import org.mert4j.io.Npy;
 import org.mert4j.teacher.rvq.CodeTeacher;
-import org.mert4j.teacher.rvq.CodeTeachers;
+import org.mert4j.teacher.CodeTeacherFolders;
 import org.mert4j.teacher.rvq.RvqStepStats;
 import org.mert4j.teacher.rvq.RvqTrainOptions;
 import org.mert4j.teacher.rvq.RvqVae;
@@ -263,7 +263,7 @@ public final class TeacherCommand implements Runnable {
             if (!Files.isRegularFile(file)) {
                 throw new UsageException("audio file not found: " + file);
             }
-            try (CodeTeacher t = CodeTeachers.load(teacher, device)) {
+            try (CodeTeacher t = CodeTeacherFolders.load(teacher, device)) {
                 float[] mono = load(file, t.sampleRate());
                 if (mono.length == 0) {
                     spec.commandLine().getErr().println("mert teacher encode: error: " + file + ": no audio samples");

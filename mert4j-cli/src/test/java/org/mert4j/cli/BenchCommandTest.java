@@ -16,6 +16,7 @@ import org.mert4j.cli.bench.Flops;
 import org.mert4j.cli.bench.Stats;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
+import org.mert4j.testing.Wav;
 
 /** Runs {@code mert bench} on the tiny preset: checks the report's structure, never its timings. */
 class BenchCommandTest {
@@ -48,7 +49,7 @@ class BenchCommandTest {
         assertTrue(root.get("memory").get("peak_rss_mb").asDouble() > 0, root::toString);
         // the saved folders load back as the models that were timed
         try (MertModel m = MertModel.load(dir.resolve("embed"), "cpu")) {
-            assertEquals(MertConfig.preset("tiny").hiddenSize(), m.config().hiddenSize());
+            assertEquals(MertConfig.preset("tiny").transformer().hiddenSize(), m.config().transformer().hiddenSize());
         }
         assertTrue(Files.isRegularFile(dir.resolve("train").resolve("config.json")));
     }
@@ -97,7 +98,7 @@ class BenchCommandTest {
         assertEquals(2.5, s.median(), 0);
         assertEquals(1, s.min(), 0);
         assertEquals(10, s.max(), 0);
-        // 95M on 5 s at 24 kHz: 374 frames; about 110 GFLOP (SPEC-size transformer plus conv front)
+        // 95M on 5 s at 24 kHz: 374 frames; about 110 GFLOP (the 95M transformer plus conv front)
         double gflop = Flops.encoderForward(MertConfig.preset("v1-95m"), 120_000, 1) / 1e9;
         assertEquals(374, MertConfig.preset("v1-95m").framesFor(120_000));
         assertTrue(gflop > 60 && gflop < 130, "GFLOP " + gflop);

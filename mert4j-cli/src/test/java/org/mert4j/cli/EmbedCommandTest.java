@@ -25,12 +25,13 @@ import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
 import org.mert4j.tensor.FloatArray;
+import org.mert4j.testing.Wav;
 
 class EmbedCommandTest {
     /** A real (tiny) Hugging Face model folder committed with the core's tests. */
     static final Path FIXTURE = Path.of("../mert4j-core/src/test/resources/model/postln-group");
     static final String TINY = "preset:tiny";
-    static final int H = MertConfig.preset("tiny").hiddenSize();
+    static final int H = MertConfig.preset("tiny").transformer().hiddenSize();
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir

@@ -15,6 +15,7 @@ import org.mert4j.audio.Resampler;
 import org.mert4j.io.Npy;
 import org.mert4j.tensor.FloatArray;
 import org.mert4j.tensor.Tensors;
+import org.mert4j.testing.Wav;
 
 class FeaturesCommandTest {
     @TempDir

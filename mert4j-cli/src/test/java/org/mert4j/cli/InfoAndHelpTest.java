@@ -40,7 +40,7 @@ class InfoAndHelpTest {
         assertEquals("post-LN", n.get("layer_norm").asText());
         assertTrue(n.get("random_weights").asBoolean());
         assertTrue(r.err().contains("random weights"), r::toString);
-        assertEquals(MertConfig.preset("v1-95m").hiddenSize(), n.get("hidden_size").asInt());
+        assertEquals(MertConfig.preset("v1-95m").transformer().hiddenSize(), n.get("hidden_size").asInt());
     }
 
     @Test

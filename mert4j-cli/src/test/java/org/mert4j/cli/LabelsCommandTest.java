@@ -15,6 +15,7 @@ import org.mert4j.teacher.LabelSet;
 import org.mert4j.teacher.LabelSetInfo;
 import org.mert4j.teacher.LabelStream;
 import org.mert4j.teacher.Manifest;
+import org.mert4j.testing.Wav;
 
 class LabelsCommandTest {
     static final Path MODEL = EmbedCommandTest.FIXTURE;

@@ -14,6 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mert4j.teacher.Manifest;
+import org.mert4j.testing.Wav;
 
 class ManifestCommandTest {
     @TempDir

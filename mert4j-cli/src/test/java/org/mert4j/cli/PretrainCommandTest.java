@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mert4j.model.MertModel;
+import org.mert4j.testing.Wav;
 
 /** manifest -> labels -> pretrain -> kill -9 -> resume -> export -> embed, through the command line. */
 class PretrainCommandTest {

@@ -24,7 +24,7 @@ public final class Chroma {
         this.config = config;
         FloatArray fb = ChromaFilterBank.librosa(config.sampleRate(), config.nFft(), config.nChroma(),
                 config.tuning());
-        this.filters = Tensors.fromFloats(fb.data(), fb.shape()).to(device, torch.ScalarType.Float);
+        this.filters = Tensors.fromFloats(fb).to(device, torch.ScalarType.Float);
         this.filters.retainReference();
     }
 

@@ -21,7 +21,7 @@ public final class MelSpectrogram {
         this.config = config;
         FloatArray fb = MelFilterBank.torchaudio(config.nFft() / 2 + 1, config.fMin(), config.fMax(),
                 config.nMels(), config.sampleRate(), config.melScale(), config.slaneyNorm());
-        this.filters = Tensors.fromFloats(fb.data(), fb.shape()).to(device, torch.ScalarType.Float);
+        this.filters = Tensors.fromFloats(fb).to(device, torch.ScalarType.Float);
         this.filters.retainReference();
     }
 

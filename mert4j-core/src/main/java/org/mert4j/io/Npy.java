@@ -3,6 +3,7 @@ package org.mert4j.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,19 +27,23 @@ public final class Npy {
     private Npy() {}
 
     public static void write(Path file, FloatArray a) throws IOException {
-        writeFloats(file, a.data(), a.shape());
+        writeFloats(file, a.values(), a.shape());
     }
 
     public static void writeFloats(Path file, float[] data, long... shape) throws IOException {
+        writeFloats(file, FloatBuffer.wrap(data), shape);
+    }
+
+    private static void writeFloats(Path file, FloatBuffer data, long... shape) throws IOException {
         long n = 1;
         for (long d : shape) {
             n *= d;
         }
-        if (n != data.length) {
+        if (n != data.remaining()) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got "
-                    + data.length);
+                    + data.remaining());
         }
-        ByteBuffer body = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer body = ByteBuffer.allocate(data.remaining() * 4).order(ByteOrder.LITTLE_ENDIAN);
         body.asFloatBuffer().put(data);
         write(file, "<f4", shape, body);
     }

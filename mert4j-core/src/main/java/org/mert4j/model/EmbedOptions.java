@@ -1,9 +1,10 @@
 package org.mert4j.model;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * What {@link Embedder} returns.
+ * What {@link Embedder} returns. A value: {@code layers} is copied in and out, and compared by content.
  * @param windowSeconds window length (MARBLE: 5 s), or {@code <= 0} for the whole clip at once
  * @param pool          MEAN: time-mean per window, averaged over windows, [layers, H];
  *                      NONE: every frame, windows concatenated in time, [layers, T, H]
@@ -23,6 +24,13 @@ public record EmbedOptions(double windowSeconds, Pool pool, int[] layers, int ba
         if (Double.isInfinite(windowSeconds)) {
             throw new IllegalArgumentException("window length must be finite");
         }
+        layers = layers == null ? null : layers.clone();
+    }
+
+    /** A copy of the layer indices, or null for all. */
+    @Override
+    public int[] layers() {
+        return layers == null ? null : layers.clone();
     }
 
     public EmbedOptions withWindow(double seconds) {
@@ -63,6 +71,17 @@ public record EmbedOptions(double windowSeconds, Pool pool, int[] layers, int ba
             out[i] = l;
         }
         return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EmbedOptions e && Double.compare(windowSeconds, e.windowSeconds) == 0 && pool == e.pool
+                && Arrays.equals(layers, e.layers) && batchSize == e.batchSize;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(windowSeconds, pool, Arrays.hashCode(layers), batchSize);
     }
 
     @Override

@@ -16,17 +16,17 @@ import org.mert4j.tensor.FloatArray;
 import org.mert4j.tensor.Tensors;
 
 /**
- * Turns a waveform at the model's rate into features (SPEC 1.5): cut into windows, normalise each
- * window if the preprocessor says so (each window is one clip to the model, as the Hugging Face
- * feature extractor would see it), run the encoder on batches of equal-length windows, then keep the
- * requested layers and pool. Thread-safe: the encoder is only read.
+ * Turns a waveform at the model's rate into features (docs/model.md, "Embedding protocol"): cut into
+ * windows, normalise each window if the preprocessor says so (each window is one clip to the model, as
+ * the Hugging Face feature extractor would see it), run the encoder on batches of equal-length windows,
+ * then keep the requested layers and pool. Thread-safe: the encoder is only read.
  */
 public final class Embedder {
-    private final MertEncoder encoder;
+    private final WaveformEncoder encoder;
     private final Device device;
     private final boolean normalize;
 
-    public Embedder(MertEncoder encoder, Device device, boolean normalize) {
+    public Embedder(WaveformEncoder encoder, Device device, boolean normalize) {
         this.encoder = encoder;
         this.device = device;
         this.normalize = normalize;
@@ -51,8 +51,8 @@ public final class Embedder {
      */
     public FloatArray embed(WindowSource windows, EmbedOptions options, LongConsumer progress) {
         MertConfig c = encoder.config();
-        int[] layers = options.resolveLayers(c.numHiddenLayers() + 1);
-        int h = c.hiddenSize();
+        int[] layers = options.resolveLayers(c.transformer().numLayers() + 1);
+        int h = c.transformer().hiddenSize();
         boolean mean = options.pool() == EmbedOptions.Pool.MEAN;
         double[] sum = new double[layers.length * h];
         List<float[]> frames = new ArrayList<>();

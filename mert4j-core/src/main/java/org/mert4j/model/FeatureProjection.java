@@ -6,22 +6,31 @@ import org.mert4j.nn.Dropout;
 import org.mert4j.nn.LayerNorm;
 import org.mert4j.nn.Linear;
 
-/** SPEC 1.2 step 2: LayerNorm(conv dim) if {@code feat_proj_layer_norm}, Linear(conv dim -> H), dropout. */
+/**
+ * docs/model.md, "Feature projection": LayerNorm over the conv features if {@code feat_proj_layer_norm},
+ * Linear(conv dim -> H), dropout.
+ */
 public final class FeatureProjection extends Module {
-    private final LayerNorm layerNorm;
-    private final Linear projection;
+    final LayerNorm layerNorm;
+    final Linear projection;
     private final double dropout;
 
     public FeatureProjection(MertConfig c) {
-        int features = c.convDim()[c.convDim().length - 1];
-        this.layerNorm = c.featProjLayerNorm() ? register_module("layer_norm", new LayerNorm(features, c.layerNormEps())) : null;
-        this.projection = register_module("projection", new Linear(features, c.hiddenSize(), true));
-        this.dropout = c.featProjDropout();
+        int features = c.convFront().outputDim();
+        double eps = c.transformer().layerNormEps();
+        this.layerNorm = c.featureProjectionLayerNorm()
+                ? register_module("layer_norm", new LayerNorm(features, eps)) : null;
+        this.projection = register_module("projection", new Linear(features, c.transformer().hiddenSize(), true));
+        this.dropout = c.dropout().featureProjection();
     }
 
     /** [B, T, C] -> [B, T, H] */
     public Tensor forward(Tensor features) {
-        Tensor x = layerNorm == null ? features : layerNorm.forward(features);
-        return Dropout.apply(projection.forward(x), dropout, is_training());
+        return Dropout.apply(projection.forward(normalised(features)), dropout, is_training());
+    }
+
+    /** The conv features after the LayerNorm, if there is one. */
+    Tensor normalised(Tensor features) {
+        return layerNorm == null ? features : layerNorm.forward(features);
     }
 }

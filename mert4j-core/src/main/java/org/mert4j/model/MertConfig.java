@@ -3,8 +3,9 @@ package org.mert4j.model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -12,53 +13,176 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.mert4j.nn.Activation;
 
 /**
- * The encoder's hyper-parameters, read from a Hugging Face {@code config.json} (SPEC 1.1).
- * Keys keep their Hugging Face names in JSON; unknown keys are tolerated and kept for export;
- * a key whose value changes the maths in a way mert4j does not implement is refused by name.
+ * The encoder's hyper-parameters, read from a Hugging Face {@code config.json} (docs/model.md,
+ * "Configuration"), grouped by the part of the model they shape. Keys keep their Hugging Face names
+ * in JSON; unknown keys are tolerated and kept for export; a key whose value changes the maths in a
+ * way mert4j does not implement is refused by name. Every group checks its values when built.
+ *
+ * @param modelType   {@code model_type}: {@code mert_model}, or {@code hubert}
+ * @param sampleRate  {@code sample_rate}: the rate the model expects, in Hz
+ * @param convFront   the strided convolutions over the waveform
+ * @param featureProjectionLayerNorm {@code feat_proj_layer_norm}: LayerNorm over the conv features
+ *                    before their projection to the hidden size
+ * @param positionalConv the convolutional position embedding
+ * @param transformer the transformer layers
+ * @param dropout     training regularisation (identity at inference)
+ * @param masking     span masking of pretraining ({@code mask_time_*}, {@code mask_feature_*})
+ * @param extra       the keys mert4j does not read, kept for export (a copy is handed out)
  */
 public record MertConfig(
         String modelType,
-        int hiddenSize,
-        int numHiddenLayers,
-        int numAttentionHeads,
-        int intermediateSize,
-        String hiddenAct,
-        int[] convDim,
-        int[] convKernel,
-        int[] convStride,
-        boolean convBias,
-        String featExtractNorm,
-        String featExtractActivation,
-        boolean featProjLayerNorm,
-        int numConvPosEmbeddings,
-        int numConvPosEmbeddingGroups,
-        boolean doStableLayerNorm,
-        double layerNormEps,
         int sampleRate,
-        double attentionRelax,
-        boolean deepnorm,
-        boolean featureExtractorCqt,
-        int featureExtractorCqtBins,
-        double hiddenDropout,
-        double attentionDropout,
-        double activationDropout,
-        double featProjDropout,
-        double layerdrop,
-        double maskTimeProb,
-        int maskTimeLength,
-        int maskTimeMinMasks,
-        double maskFeatureProb,
-        int maskFeatureLength,
-        int maskFeatureMinMasks,
+        ConvFront convFront,
+        boolean featureProjectionLayerNorm,
+        PositionalConv positionalConv,
+        Transformer transformer,
+        Dropout dropout,
+        Masking masking,
         ObjectNode extra) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final Set<String> ACTIVATIONS = Set.of("gelu", "relu", "gelu_new", "gelu_pytorch_tanh", "silu", "swish");
     private static final int MAX_DIM = 1 << 16;
     private static final int MAX_LAYERS = 1024;
+
+    public MertConfig {
+        positive("sample_rate", sampleRate, 1_000_000);
+        if (transformer.hiddenSize() % positionalConv.groups() != 0) {
+            throw new ConfigException("hidden_size " + transformer.hiddenSize() + " is not divisible by"
+                    + " num_conv_pos_embedding_groups " + positionalConv.groups());
+        }
+        extra = extra == null ? JSON.createObjectNode() : extra.deepCopy();
+    }
+
+    @Override
+    public ObjectNode extra() {
+        return extra.deepCopy();
+    }
+
+    /**
+     * The conv front.
+     * @param dims       {@code conv_dim}: output channels of each layer
+     * @param kernels    {@code conv_kernel}
+     * @param strides    {@code conv_stride}
+     * @param bias       {@code conv_bias}
+     * @param norm       {@code feat_extract_norm}: {@code group} (a GroupNorm after layer 0 only) or
+     *                   {@code layer} (a LayerNorm after every layer)
+     * @param activation {@code feat_extract_activation}, also the positional conv's activation
+     */
+    public record ConvFront(List<Integer> dims, List<Integer> kernels, List<Integer> strides, boolean bias,
+                            String norm, String activation) {
+        public ConvFront {
+            dims = List.copyOf(dims);
+            kernels = List.copyOf(kernels);
+            strides = List.copyOf(strides);
+            if (dims.isEmpty() || dims.size() != kernels.size() || dims.size() != strides.size()) {
+                throw new ConfigException("conv_dim, conv_kernel and conv_stride must have the same non-zero length,"
+                        + " found " + dims.size() + ", " + kernels.size() + " and " + strides.size());
+            }
+            for (int i = 0; i < dims.size(); i++) {
+                positive("conv_dim[" + i + "]", dims.get(i), MAX_DIM);
+                positive("conv_kernel[" + i + "]", kernels.get(i), MAX_DIM);
+                positive("conv_stride[" + i + "]", strides.get(i), MAX_DIM);
+            }
+            if (!norm.equals("group") && !norm.equals("layer")) {
+                throw new ConfigException("feat_extract_norm must be 'group' or 'layer', found '" + norm + "'");
+            }
+            checkActivation("feat_extract_activation", activation);
+        }
+
+        public int layers() {
+            return dims.size();
+        }
+
+        /** Channels of the conv front's output frames. */
+        public int outputDim() {
+            return dims.get(dims.size() - 1);
+        }
+    }
+
+    /**
+     * The convolutional position embedding.
+     * @param kernel {@code num_conv_pos_embeddings}: its width in frames
+     * @param groups {@code num_conv_pos_embedding_groups}
+     */
+    public record PositionalConv(int kernel, int groups) {
+        public PositionalConv {
+            positive("num_conv_pos_embeddings", kernel, MAX_DIM);
+            positive("num_conv_pos_embedding_groups", groups, MAX_DIM);
+        }
+    }
+
+    /**
+     * The transformer layers.
+     * @param hiddenSize       {@code hidden_size} H
+     * @param numLayers        {@code num_hidden_layers} L
+     * @param numHeads         {@code num_attention_heads}
+     * @param intermediateSize {@code intermediate_size}: the feed-forward's inner width
+     * @param activation       {@code hidden_act}: the feed-forward's activation
+     * @param preNorm          {@code do_stable_layer_norm}: pre-LN layers (else post-LN)
+     * @param layerNormEps     {@code layer_norm_eps}
+     * @param attentionRelax   {@code attention_relax}: the softmax stabiliser's constant, or <= 0 for none
+     * @param deepnorm         {@code deepnorm}: post-LN residuals scaled by (2L)^(1/4)
+     */
+    public record Transformer(int hiddenSize, int numLayers, int numHeads, int intermediateSize, String activation,
+                              boolean preNorm, double layerNormEps, double attentionRelax, boolean deepnorm) {
+        public Transformer {
+            positive("hidden_size", hiddenSize, MAX_DIM);
+            positive("num_hidden_layers", numLayers, MAX_LAYERS);
+            positive("num_attention_heads", numHeads, MAX_DIM);
+            positive("intermediate_size", intermediateSize, 8 * MAX_DIM);
+            if (hiddenSize % numHeads != 0) {
+                throw new ConfigException("hidden_size " + hiddenSize + " is not divisible by num_attention_heads "
+                        + numHeads);
+            }
+            checkActivation("hidden_act", activation);
+            if (preNorm && deepnorm) {
+                throw new ConfigException("deepnorm = true needs post-LN, but do_stable_layer_norm = true");
+            }
+            if (!(layerNormEps > 0) || layerNormEps > 1) {
+                throw new ConfigException("layer_norm_eps must be in (0, 1], found " + layerNormEps);
+            }
+        }
+
+        public int headDim() {
+            return hiddenSize / numHeads;
+        }
+    }
+
+    /**
+     * Dropout probabilities, used in training only.
+     * @param hidden            {@code hidden_dropout}: on residual branches and the encoder input
+     * @param attention         {@code attention_dropout}: on attention probabilities
+     * @param activation        {@code activation_dropout}: inside the feed-forward
+     * @param featureProjection {@code feat_proj_dropout}
+     * @param layerdrop         {@code layerdrop}: probability of skipping a whole layer
+     */
+    public record Dropout(double hidden, double attention, double activation, double featureProjection,
+                          double layerdrop) {
+        public Dropout {
+            probability("hidden_dropout", hidden);
+            probability("attention_dropout", attention);
+            probability("activation_dropout", activation);
+            probability("feat_proj_dropout", featureProjection);
+            probability("layerdrop", layerdrop);
+        }
+    }
+
+    /**
+     * Span masking as the Hugging Face model applies it in training; mert4j's pretraining masks with its
+     * own settings and uses only whether {@code masked_spec_embed} exists ({@link #hasMaskedSpecEmbed}).
+     */
+    public record Masking(double timeProb, int timeLength, int timeMinMasks, double featureProb, int featureLength,
+                          int featureMinMasks) {
+        public Masking {
+            probability("mask_time_prob", timeProb);
+            probability("mask_feature_prob", featureProb);
+        }
+    }
 
     /** Reads and validates a {@code config.json}; errors name the file and the key. */
     public static MertConfig fromJson(Path file) {
@@ -80,55 +204,57 @@ public record MertConfig(
 
     public static MertConfig fromJson(ObjectNode n) {
         Reader r = new Reader(n);
-        String modelType = r.str("model_type", "mert_model");
         refuseTrue(n, "conv_pos_batch_norm", "the positional convolution with batch norm (conv_pos_batch_norm)"
                 + " is not part of MERT");
         refuseTrue(n, "feature_extractor_cqt", "CQT features concatenated to the conv front"
                 + " (feature_extractor_cqt) are not supported; no released MERT checkpoint uses them");
-        int[] convDim = r.ints("conv_dim", new int[] {512, 512, 512, 512, 512, 512, 512});
-        if (n.has("num_feat_extract_layers") && n.get("num_feat_extract_layers").asInt() != convDim.length) {
+        List<Integer> convDim = r.ints("conv_dim", List.of(512, 512, 512, 512, 512, 512, 512));
+        if (n.has("num_feat_extract_layers") && n.get("num_feat_extract_layers").asInt() != convDim.size()) {
             throw new ConfigException("num_feat_extract_layers = " + n.get("num_feat_extract_layers").asInt()
-                    + " but conv_dim has " + convDim.length + " entries");
+                    + " but conv_dim has " + convDim.size() + " entries");
         }
-        ObjectNode extra = n.deepCopy();
-        extra.remove(KNOWN_KEYS);
-        MertConfig c = new MertConfig(
-                modelType,
+        ConvFront convFront = new ConvFront(convDim,
+                r.ints("conv_kernel", List.of(10, 3, 3, 3, 3, 2, 2)),
+                r.ints("conv_stride", List.of(5, 2, 2, 2, 2, 2, 2)),
+                r.bool("conv_bias", false),
+                r.str("feat_extract_norm", "group"),
+                r.str("feat_extract_activation", "gelu"));
+        Transformer transformer = new Transformer(
                 r.integer("hidden_size", 768),
                 r.integer("num_hidden_layers", 12),
                 r.integer("num_attention_heads", 12),
                 r.integer("intermediate_size", 3072),
                 r.str("hidden_act", "gelu"),
-                convDim,
-                r.ints("conv_kernel", new int[] {10, 3, 3, 3, 3, 2, 2}),
-                r.ints("conv_stride", new int[] {5, 2, 2, 2, 2, 2, 2}),
-                r.bool("conv_bias", false),
-                r.str("feat_extract_norm", "group"),
-                r.str("feat_extract_activation", "gelu"),
-                r.bool("feat_proj_layer_norm", true),
-                r.integer("num_conv_pos_embeddings", 128),
-                r.integer("num_conv_pos_embedding_groups", 16),
                 r.bool("do_stable_layer_norm", false),
                 r.dbl("layer_norm_eps", 1e-5),
-                r.integer("sample_rate", 16000),
                 r.dbl("attention_relax", -1.0),
-                r.bool("deepnorm", false),
-                false,
-                r.integer("feature_extractor_cqt_bins", 336),
+                r.bool("deepnorm", false));
+        Dropout dropout = new Dropout(
                 r.dbl("hidden_dropout", 0.1),
                 r.dbl("attention_dropout", 0.1),
                 r.dbl("activation_dropout", 0.1),
                 r.dbl("feat_proj_dropout", 0.0),
-                r.dbl("layerdrop", 0.1),
+                r.dbl("layerdrop", 0.1));
+        Masking masking = new Masking(
                 r.dbl("mask_time_prob", 0.05),
                 r.integer("mask_time_length", 10),
                 r.integer("mask_time_min_masks", 2),
                 r.dbl("mask_feature_prob", 0.0),
                 r.integer("mask_feature_length", 10),
-                r.integer("mask_feature_min_masks", 0),
+                r.integer("mask_feature_min_masks", 0));
+        ObjectNode extra = n.deepCopy();
+        extra.remove(KNOWN_KEYS);
+        return new MertConfig(
+                r.str("model_type", "mert_model"),
+                r.integer("sample_rate", 16000),
+                convFront,
+                r.bool("feat_proj_layer_norm", true),
+                new PositionalConv(r.integer("num_conv_pos_embeddings", 128),
+                        r.integer("num_conv_pos_embedding_groups", 16)),
+                transformer,
+                dropout,
+                masking,
                 extra);
-        validate(c);
-        return c;
     }
 
     /** The Hugging Face {@code config.json} of this configuration, unknown keys of the source included. */
@@ -136,46 +262,46 @@ public record MertConfig(
         ObjectNode n = JSON.createObjectNode();
         n.put("model_type", modelType);
         n.putArray("architectures").add(modelType.equals("hubert") ? "HubertModel" : "MERTModel");
-        n.put("hidden_size", hiddenSize);
-        n.put("num_hidden_layers", numHiddenLayers);
-        n.put("num_attention_heads", numAttentionHeads);
-        n.put("intermediate_size", intermediateSize);
-        n.put("hidden_act", hiddenAct);
-        putInts(n.putArray("conv_dim"), convDim);
-        putInts(n.putArray("conv_kernel"), convKernel);
-        putInts(n.putArray("conv_stride"), convStride);
-        n.put("num_feat_extract_layers", convDim.length);
-        n.put("conv_bias", convBias);
-        n.put("feat_extract_norm", featExtractNorm);
-        n.put("feat_extract_activation", featExtractActivation);
-        n.put("feat_proj_layer_norm", featProjLayerNorm);
-        n.put("num_conv_pos_embeddings", numConvPosEmbeddings);
-        n.put("num_conv_pos_embedding_groups", numConvPosEmbeddingGroups);
-        n.put("do_stable_layer_norm", doStableLayerNorm);
-        n.put("layer_norm_eps", layerNormEps);
+        n.put("hidden_size", transformer.hiddenSize());
+        n.put("num_hidden_layers", transformer.numLayers());
+        n.put("num_attention_heads", transformer.numHeads());
+        n.put("intermediate_size", transformer.intermediateSize());
+        n.put("hidden_act", transformer.activation());
+        putInts(n.putArray("conv_dim"), convFront.dims());
+        putInts(n.putArray("conv_kernel"), convFront.kernels());
+        putInts(n.putArray("conv_stride"), convFront.strides());
+        n.put("num_feat_extract_layers", convFront.layers());
+        n.put("conv_bias", convFront.bias());
+        n.put("feat_extract_norm", convFront.norm());
+        n.put("feat_extract_activation", convFront.activation());
+        n.put("feat_proj_layer_norm", featureProjectionLayerNorm);
+        n.put("num_conv_pos_embeddings", positionalConv.kernel());
+        n.put("num_conv_pos_embedding_groups", positionalConv.groups());
+        n.put("do_stable_layer_norm", transformer.preNorm());
+        n.put("layer_norm_eps", transformer.layerNormEps());
         n.put("sample_rate", sampleRate);
-        n.put("attention_relax", attentionRelax);
-        n.put("deepnorm", deepnorm);
-        n.put("feature_extractor_cqt", featureExtractorCqt);
-        n.put("feature_extractor_cqt_bins", featureExtractorCqtBins);
-        n.put("hidden_dropout", hiddenDropout);
-        n.put("attention_dropout", attentionDropout);
-        n.put("activation_dropout", activationDropout);
-        n.put("feat_proj_dropout", featProjDropout);
-        n.put("layerdrop", layerdrop);
-        n.put("mask_time_prob", maskTimeProb);
-        n.put("mask_time_length", maskTimeLength);
-        n.put("mask_time_min_masks", maskTimeMinMasks);
-        n.put("mask_feature_prob", maskFeatureProb);
-        n.put("mask_feature_length", maskFeatureLength);
-        n.put("mask_feature_min_masks", maskFeatureMinMasks);
-        if (extra != null) {
-            Iterator<Map.Entry<String, JsonNode>> it = extra.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!n.has(e.getKey())) {
-                    n.set(e.getKey(), e.getValue());
-                }
+        n.put("attention_relax", transformer.attentionRelax());
+        n.put("deepnorm", transformer.deepnorm());
+        // MERT's CQT input front, which mert4j refuses: written off, its bin count as the source had it
+        // (else MERT's default) so that the Python code reads the same configuration
+        n.put("feature_extractor_cqt", false);
+        n.set("feature_extractor_cqt_bins", extra.has(CQT_BINS) ? extra.get(CQT_BINS) : IntNode.valueOf(336));
+        n.put("hidden_dropout", dropout.hidden());
+        n.put("attention_dropout", dropout.attention());
+        n.put("activation_dropout", dropout.activation());
+        n.put("feat_proj_dropout", dropout.featureProjection());
+        n.put("layerdrop", dropout.layerdrop());
+        n.put("mask_time_prob", masking.timeProb());
+        n.put("mask_time_length", masking.timeLength());
+        n.put("mask_time_min_masks", masking.timeMinMasks());
+        n.put("mask_feature_prob", masking.featureProb());
+        n.put("mask_feature_length", masking.featureLength());
+        n.put("mask_feature_min_masks", masking.featureMinMasks());
+        Iterator<Map.Entry<String, JsonNode>> it = extra.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!n.has(e.getKey())) {
+                n.set(e.getKey(), e.getValue().deepCopy());
             }
         }
         return n;
@@ -186,7 +312,7 @@ public record MertConfig(
     /** Samples per output frame: the product of the conv strides (320 in every release). */
     public int totalStride() {
         int s = 1;
-        for (int v : convStride) {
+        for (int v : convFront.strides()) {
             s *= v;
         }
         return s;
@@ -195,8 +321,8 @@ public record MertConfig(
     /** Samples one frame sees: 400 in every release. */
     public int receptiveField() {
         int rf = 1;
-        for (int i = convKernel.length - 1; i >= 0; i--) {
-            rf = (rf - 1) * convStride[i] + convKernel[i];
+        for (int i = convFront.layers() - 1; i >= 0; i--) {
+            rf = (rf - 1) * convFront.strides().get(i) + convFront.kernels().get(i);
         }
         return rf;
     }
@@ -204,29 +330,31 @@ public record MertConfig(
     /** Output frames of the conv front for {@code numSamples} input samples; 0 when too short. */
     public long framesFor(long numSamples) {
         long len = numSamples;
-        for (int i = 0; i < convKernel.length; i++) {
-            if (len < convKernel[i]) {
+        for (int i = 0; i < convFront.layers(); i++) {
+            int kernel = convFront.kernels().get(i);
+            if (len < kernel) {
                 return 0;
             }
-            len = (len - convKernel[i]) / convStride[i] + 1;
+            len = (len - kernel) / convFront.strides().get(i) + 1;
         }
         return len;
+    }
+
+    /** L+1: the transformer's input and every layer's output. */
+    public int numHiddenStates() {
+        return transformer.numLayers() + 1;
     }
 
     public double frameRate() {
         return (double) sampleRate / totalStride();
     }
 
-    public int headDim() {
-        return hiddenSize / numAttentionHeads;
-    }
-
     /** Whether the checkpoint carries {@code masked_spec_embed} (Hugging Face creates it only then). */
     public boolean hasMaskedSpecEmbed() {
-        return maskTimeProb > 0 || maskFeatureProb > 0;
+        return masking.timeProb() > 0 || masking.featureProb() > 0;
     }
 
-    // ---- presets of the released checkpoints (SPEC 1.1) ----
+    // ---- presets of the released checkpoints (docs/model.md, "Configuration") ----
 
     public static MertConfig preset(String name) {
         ObjectNode n = JSON.createObjectNode();
@@ -254,7 +382,7 @@ public record MertConfig(
                 n.put("num_hidden_layers", 2);
                 n.put("num_attention_heads", 4);
                 n.put("intermediate_size", 128);
-                putInts(n.putArray("conv_dim"), new int[] {32, 32, 32, 32, 32, 32, 32});
+                putInts(n.putArray("conv_dim"), List.of(32, 32, 32, 32, 32, 32, 32));
                 n.put("num_conv_pos_embeddings", 16);
                 n.put("num_conv_pos_embedding_groups", 4);
             }
@@ -265,62 +393,23 @@ public record MertConfig(
 
     // ---- validation ----
 
-    private static void validate(MertConfig c) {
-        positive("hidden_size", c.hiddenSize, MAX_DIM);
-        positive("num_hidden_layers", c.numHiddenLayers, MAX_LAYERS);
-        positive("num_attention_heads", c.numAttentionHeads, MAX_DIM);
-        positive("intermediate_size", c.intermediateSize, 8 * MAX_DIM);
-        positive("num_conv_pos_embeddings", c.numConvPosEmbeddings, MAX_DIM);
-        positive("num_conv_pos_embedding_groups", c.numConvPosEmbeddingGroups, MAX_DIM);
-        positive("sample_rate", c.sampleRate, 1_000_000);
-        if (c.hiddenSize % c.numAttentionHeads != 0) {
-            throw new ConfigException("hidden_size " + c.hiddenSize + " is not divisible by num_attention_heads "
-                    + c.numAttentionHeads);
-        }
-        if (c.hiddenSize % c.numConvPosEmbeddingGroups != 0) {
-            throw new ConfigException("hidden_size " + c.hiddenSize + " is not divisible by"
-                    + " num_conv_pos_embedding_groups " + c.numConvPosEmbeddingGroups);
-        }
-        if (c.convDim.length == 0 || c.convDim.length != c.convKernel.length
-                || c.convDim.length != c.convStride.length) {
-            throw new ConfigException("conv_dim, conv_kernel and conv_stride must have the same non-zero length,"
-                    + " found " + c.convDim.length + ", " + c.convKernel.length + " and " + c.convStride.length);
-        }
-        for (int i = 0; i < c.convDim.length; i++) {
-            positive("conv_dim[" + i + "]", c.convDim[i], MAX_DIM);
-            positive("conv_kernel[" + i + "]", c.convKernel[i], MAX_DIM);
-            positive("conv_stride[" + i + "]", c.convStride[i], MAX_DIM);
-        }
-        if (!c.featExtractNorm.equals("group") && !c.featExtractNorm.equals("layer")) {
-            throw new ConfigException("feat_extract_norm must be 'group' or 'layer', found '" + c.featExtractNorm + "'");
-        }
-        if (!ACTIVATIONS.contains(c.hiddenAct)) {
-            throw new ConfigException("hidden_act '" + c.hiddenAct + "' is not supported; supported: " + ACTIVATIONS);
-        }
-        if (!ACTIVATIONS.contains(c.featExtractActivation)) {
-            throw new ConfigException("feat_extract_activation '" + c.featExtractActivation
-                    + "' is not supported; supported: " + ACTIVATIONS);
-        }
-        if (c.featureExtractorCqt) {
-            throw new ConfigException("feature_extractor_cqt = true is not supported");
-        }
-        if (c.doStableLayerNorm && c.deepnorm) {
-            throw new ConfigException("deepnorm = true needs post-LN, but do_stable_layer_norm = true");
-        }
-        if (!(c.layerNormEps > 0) || c.layerNormEps > 1) {
-            throw new ConfigException("layer_norm_eps must be in (0, 1], found " + c.layerNormEps);
-        }
-        for (double[] p : new double[][] {{c.hiddenDropout}, {c.attentionDropout}, {c.activationDropout},
-                {c.featProjDropout}, {c.layerdrop}, {c.maskTimeProb}, {c.maskFeatureProb}}) {
-            if (!(p[0] >= 0 && p[0] <= 1)) {
-                throw new ConfigException("dropout and masking probabilities must lie in [0, 1], found " + p[0]);
-            }
-        }
-    }
-
     private static void positive(String key, long v, long max) {
         if (v <= 0 || v > max) {
             throw new ConfigException(key + " must be in [1, " + max + "], found " + v);
+        }
+    }
+
+    private static void probability(String key, double p) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new ConfigException(key + ": dropout and masking probabilities must lie in [0, 1], found " + p);
+        }
+    }
+
+    private static void checkActivation(String key, String name) {
+        try {
+            Activation.of(name);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + " '" + name + "' is not supported; supported: " + Activation.names());
         }
     }
 
@@ -330,20 +419,23 @@ public record MertConfig(
         }
     }
 
-    private static void putInts(ArrayNode a, int[] v) {
+    private static void putInts(ArrayNode a, List<Integer> v) {
         for (int x : v) {
             a.add(x);
         }
     }
 
+    private static final String CQT_BINS = "feature_extractor_cqt_bins";
+
+    /** The keys the fields above come from; {@code feature_extractor_cqt_bins} stays among the extras. */
     private static final Set<String> KNOWN_KEYS = Set.of("model_type", "architectures", "hidden_size",
             "num_hidden_layers", "num_attention_heads", "intermediate_size", "hidden_act", "conv_dim", "conv_kernel",
             "conv_stride", "num_feat_extract_layers", "conv_bias", "feat_extract_norm", "feat_extract_activation",
             "feat_proj_layer_norm", "num_conv_pos_embeddings", "num_conv_pos_embedding_groups",
             "do_stable_layer_norm", "layer_norm_eps", "sample_rate", "attention_relax", "deepnorm",
-            "feature_extractor_cqt", "feature_extractor_cqt_bins", "hidden_dropout", "attention_dropout",
-            "activation_dropout", "feat_proj_dropout", "layerdrop", "mask_time_prob", "mask_time_length",
-            "mask_time_min_masks", "mask_feature_prob", "mask_feature_length", "mask_feature_min_masks");
+            "feature_extractor_cqt", "hidden_dropout", "attention_dropout", "activation_dropout", "feat_proj_dropout",
+            "layerdrop", "mask_time_prob", "mask_time_length", "mask_time_min_masks", "mask_feature_prob",
+            "mask_feature_length", "mask_feature_min_masks");
 
     /** Typed reads that name the key when the JSON value has the wrong type. */
     private record Reader(ObjectNode n) {
@@ -391,20 +483,20 @@ public record MertConfig(
             return v.asText();
         }
 
-        int[] ints(String key, int[] dflt) {
+        List<Integer> ints(String key, List<Integer> dflt) {
             JsonNode v = n.get(key);
             if (v == null || v.isNull()) {
-                return dflt.clone();
+                return dflt;
             }
             if (!v.isArray()) {
                 throw new ConfigException(key + " must be a list of integers, found " + v);
             }
-            int[] out = new int[v.size()];
-            for (int i = 0; i < out.length; i++) {
+            List<Integer> out = new ArrayList<>(v.size());
+            for (int i = 0; i < v.size(); i++) {
                 if (!v.get(i).isIntegralNumber()) {
                     throw new ConfigException(key + "[" + i + "] must be an integer, found " + v.get(i));
                 }
-                out[i] = v.get(i).asInt();
+                out.add(v.get(i).asInt());
             }
             return out;
         }
@@ -412,8 +504,9 @@ public record MertConfig(
 
     @Override
     public String toString() {
-        return "MertConfig[" + modelType + ", H=" + hiddenSize + ", L=" + numHiddenLayers + ", heads="
-                + numAttentionHeads + ", FFN=" + intermediateSize + ", " + (doStableLayerNorm ? "pre-LN" : "post-LN")
-                + ", conv " + featExtractNorm + " " + Arrays.toString(convDim) + ", " + sampleRate + " Hz]";
+        return "MertConfig[" + modelType + ", H=" + transformer.hiddenSize() + ", L=" + transformer.numLayers()
+                + ", heads=" + transformer.numHeads() + ", FFN=" + transformer.intermediateSize() + ", "
+                + (transformer.preNorm() ? "pre-LN" : "post-LN") + ", conv " + convFront.norm() + " "
+                + convFront.dims() + ", " + sampleRate + " Hz]";
     }
 }

@@ -9,10 +9,11 @@ import org.mert4j.nn.GradientScale;
 import org.mert4j.tensor.Tensors;
 
 /**
- * The MERT encoder (SPEC 1.2) as a libtorch module whose parameter names are the Hugging Face
- * state-dict keys (SPEC 1.3): conv front, feature projection, transformer.
+ * The MERT encoder (docs/model.md) as a libtorch module whose parameter names are the Hugging Face
+ * state-dict keys (docs/model.md, "Checkpoints"): conv front, feature projection, transformer. The plain
+ * form, used for training, on GPUs and as the reference for {@link CpuEncoder}.
  */
-public final class MertEncoder extends Module {
+public final class MertEncoder extends Module implements WaveformEncoder {
     private final MertConfig config;
     private final ConvFeatureEncoder featureExtractor;
     private final FeatureProjection featureProjection;
@@ -25,10 +26,11 @@ public final class MertEncoder extends Module {
         this.featureProjection = register_module("feature_projection", new FeatureProjection(config));
         this.encoder = register_module("encoder", new TransformerEncoder(config));
         this.maskedSpecEmbed = config.hasMaskedSpecEmbed()
-                ? new Tensor(register_parameter("masked_spec_embed", torch.rand(config.hiddenSize())))
+                ? new Tensor(register_parameter("masked_spec_embed", torch.rand(config.transformer().hiddenSize())))
                 : null;
     }
 
+    @Override
     public MertConfig config() {
         return config;
     }
@@ -54,7 +56,15 @@ public final class MertEncoder extends Module {
      * [B, N] waveforms (already mono, resampled and normalised) -> L+1 hidden states [B, T, H].
      * N must give at least one frame (config.framesFor(N) > 0).
      */
+    @Override
     public List<Tensor> forward(Tensor wave) {
+        checkWaveforms(config, wave);
+        Tensor features = featureExtractor.forward(wave);
+        return encoder.forward(featureProjection.forward(features));
+    }
+
+    /** Refuses input that is not [B, N] or too short for one frame, before a native call would crash on it. */
+    static void checkWaveforms(MertConfig config, Tensor wave) {
         if (wave.dim() != 2) {
             throw new IllegalArgumentException("expected waveforms [batch, samples], got " + wave.dim() + " dims");
         }
@@ -63,8 +73,6 @@ public final class MertEncoder extends Module {
             throw new IllegalArgumentException(n + " samples are fewer than the " + config.receptiveField()
                     + " one frame needs");
         }
-        Tensor features = featureExtractor.forward(wave);
-        return encoder.forward(featureProjection.forward(features));
     }
 
     /**
@@ -96,17 +104,6 @@ public final class MertEncoder extends Module {
         Tensor x = featureProjection.forward(features);
         x = torch.where(mask.unsqueeze(-1), maskedSpecEmbed.to(x.scalar_type()), x);
         return new MaskedOutput(features, encoder.forward(x));
-    }
-
-    /**
-     * Int8 for CPU inference (dynamic quantisation: int8 weights, activations quantised per call): the
-     * transformer's Linear layers and the conv front after its first layer; the first conv layer, the
-     * feature projection and the positional conv stay fp32. Irreversible for inference (later weight
-     * changes are not seen); training mode still uses the fp32 weights.
-     */
-    public void quantizeDynamicInt8() {
-        featureExtractor.quantizeDynamicInt8();
-        encoder.quantizeDynamicInt8();
     }
 
     /** Total number of parameters (what {@code mert info} reports). */

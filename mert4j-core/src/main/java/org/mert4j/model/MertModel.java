@@ -23,28 +23,36 @@ import org.mert4j.tensor.FloatArray;
  *     FloatArray frames = mert.hiddenStates(mono, 44100);            // [L+1, T, H]
  * }
  * }</pre>
- * Concurrent calls from several threads are safe: inference only reads the weights. Creating a CPU
- * model sets OpenBLAS to one thread for the whole process ({@link CpuThreads}); libtorch's own
- * thread count ({@code torch.set_num_threads}) stays the caller's choice.
+ * On the CPU, loading builds the inference plan ({@link CpuInferenceOptions}): fused and int8 weights
+ * derived once from the loaded weights, freed by {@link #close()}. Concurrent calls from several
+ * threads are safe: inference only reads the weights. Creating a CPU model sets OpenBLAS to one thread
+ * for the whole process ({@link CpuThreads}); libtorch's own thread count
+ * ({@code torch.set_num_threads}) stays the caller's choice.
  */
 public final class MertModel implements AutoCloseable {
     private final MertConfig config;
     private final PreprocessorConfig preprocessor;
     private final MertEncoder encoder;
     private final Device device;
-    private final Embedder embedder;
+    // on the CPU: the inference plan the embedder runs; null on a GPU, where the plain encoder runs
+    private CpuEncoder cpuPlan;
+    private CpuInferenceOptions cpuOptions;
+    private volatile Embedder embedder;
 
-    private MertModel(MertConfig config, PreprocessorConfig preprocessor, MertEncoder encoder, Device device) {
+    private MertModel(MertConfig config, PreprocessorConfig preprocessor, MertEncoder encoder, Device device,
+                      CpuInferenceOptions cpuOptions) {
         this.config = config;
         this.preprocessor = preprocessor;
         this.encoder = encoder;
         this.device = device;
         encoder.eval();
         encoder.to(device, false);
-        if (!device.is_cuda()) {
+        if (device.is_cuda()) {
+            this.embedder = new Embedder(encoder, device, preprocessor.doNormalize());
+        } else {
             CpuThreads.singleThreadedBlas(); // process-wide: see CpuThreads for why inference wants it
+            useCpuPlan(cpuOptions);
         }
-        this.embedder = new Embedder(encoder, device, preprocessor.doNormalize());
     }
 
     /** Loads a Hugging Face model folder onto the CPU. */
@@ -54,6 +62,14 @@ public final class MertModel implements AutoCloseable {
 
     /** Loads a Hugging Face model folder (config.json, preprocessor_config.json, weights) onto {@code device}. */
     public static MertModel load(Path dir, String device) {
+        return load(dir, device, CpuInferenceOptions.DEFAULT);
+    }
+
+    /**
+     * Loads a Hugging Face model folder onto {@code device}; on the CPU, {@code cpu} says which inference
+     * paths to build (ignored on a GPU).
+     */
+    public static MertModel load(Path dir, String device, CpuInferenceOptions cpu) {
         if (!Files.isDirectory(dir)) {
             throw new ConfigException(dir + ": not a model folder (expected config.json and weights inside)");
         }
@@ -68,14 +84,19 @@ public final class MertModel implements AutoCloseable {
         try (StateDict state = CheckpointFiles.load(dir)) {
             WeightLoader.load(encoder, state.asMap(), dir.toString());
         }
-        return new MertModel(config, pre, encoder, dev);
+        return new MertModel(config, pre, encoder, dev, cpu);
     }
 
     /** A randomly initialised model of the given shape (for benchmarks, baselines and tests). */
     public static MertModel random(MertConfig config, long seed, String device) {
+        return random(config, seed, device, CpuInferenceOptions.DEFAULT);
+    }
+
+    /** A randomly initialised model; {@code cpu} as for {@link #load(Path, String, CpuInferenceOptions)}. */
+    public static MertModel random(MertConfig config, long seed, String device, CpuInferenceOptions cpu) {
         torch.manual_seed(seed);
         return new MertModel(config, new PreprocessorConfig(config.sampleRate(), false), new MertEncoder(config),
-                Devices.parse(device));
+                Devices.parse(device), cpu);
     }
 
     private static PreprocessorConfig readPreprocessor(Path dir, MertConfig config) {
@@ -99,8 +120,18 @@ public final class MertModel implements AutoCloseable {
         return preprocessor;
     }
 
+    /**
+     * The plain encoder holding the weights. On the CPU, inference runs the plan built from it when the
+     * model was loaded, so weights changed here are not seen by {@link #embed} (MertModel is for
+     * inference; train a {@link MertEncoder} directly).
+     */
     public MertEncoder encoder() {
         return encoder;
+    }
+
+    /** The CPU inference plan {@link #embed} runs; null on a GPU. */
+    CpuEncoder cpuPlan() {
+        return cpuPlan;
     }
 
     public int sampleRate() {
@@ -174,12 +205,31 @@ public final class MertModel implements AutoCloseable {
     }
 
     /**
-     * Switches CPU inference to int8 Linear layers in the transformer (FBGEMM dynamic quantisation):
-     * faster, with pooled embeddings close to fp32 (see docs/performance.md for measured fidelity).
+     * Switches CPU inference to int8 (FBGEMM dynamic quantisation) for the transformer's Linears and the
+     * conv front after its first layer: faster, with pooled embeddings close to fp32 (docs/performance.md
+     * gives the measured fidelity). Rebuilds the inference plan, so call it before sharing the model
+     * between threads.
+     *
+     * @throws IllegalStateException on a GPU, where int8 does not run
      */
     public MertModel quantizeDynamicInt8() {
-        encoder.quantizeDynamicInt8();
+        if (cpuOptions == null) {
+            throw new IllegalStateException("int8 inference runs on the CPU only; this model is on " + device.str());
+        }
+        if (!cpuOptions.int8()) {
+            useCpuPlan(cpuOptions.withInt8(true));
+        }
         return this;
+    }
+
+    private synchronized void useCpuPlan(CpuInferenceOptions options) {
+        CpuEncoder previous = cpuPlan;
+        cpuPlan = new CpuEncoder(encoder, options);
+        cpuOptions = options;
+        embedder = new Embedder(cpuPlan, device, preprocessor.doNormalize());
+        if (previous != null) {
+            previous.close();
+        }
     }
 
     /** Writes this model as a Hugging Face folder that {@link #load} and the Python MERT code read. */
@@ -188,7 +238,11 @@ public final class MertModel implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (cpuPlan != null) {
+            cpuPlan.close();
+            cpuPlan = null;
+        }
         encoder.close();
     }
 }

@@ -9,8 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * {@code preprocessor_config.json} (Hugging Face {@code Wav2Vec2FeatureExtractor}, SPEC 1.4): the rate
- * the model expects and whether each clip is normalised to zero mean and unit variance.
+ * {@code preprocessor_config.json} (Hugging Face {@code Wav2Vec2FeatureExtractor}; docs/model.md,
+ * "Preprocessing"): the rate the model expects and whether each clip is normalised to zero mean and
+ * unit variance.
  */
 public record PreprocessorConfig(int samplingRate, boolean doNormalize) {
     private static final ObjectMapper JSON = new ObjectMapper();

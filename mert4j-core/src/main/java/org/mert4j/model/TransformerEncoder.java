@@ -5,52 +5,40 @@ import java.util.List;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.mert4j.nn.Dropout;
 import org.mert4j.nn.LayerNorm;
 
 /**
- * Positional convolution plus the stack of transformer layers (SPEC 1.2 steps 3-5), returning the
- * L+1 hidden states: the input of every layer and the final output.
- * post-LN: x = LayerNorm(x + pos(x)) before the first layer. pre-LN: x = x + pos(x), and the final
- * LayerNorm after the last layer, so only the last hidden state has passed it (as transformers 4.x,
- * which MERT's users ran, reports it).
+ * Positional convolution plus the stack of transformer layers (docs/model.md, "Positional convolution",
+ * "Transformer layers" and "Hidden states"), returning the L+1 hidden states: the input of every layer
+ * and the final output. post-LN: x = LayerNorm(x + pos(x)) before the first layer. pre-LN:
+ * x = x + pos(x), and the final LayerNorm after the last layer, so only the last hidden state has
+ * passed it (as transformers 4.x, which MERT's users ran, reports it).
  */
 public final class TransformerEncoder extends Module {
-    private final PositionalConvEmbedding posConv;
-    private final LayerNorm layerNorm;
-    private final TransformerLayer[] layers;
+    final PositionalConvEmbedding posConv;
+    final LayerNorm layerNorm;
+    final List<TransformerLayer> layers;
     // Java peers of registered modules must stay reachable: libtorch calls back into them (train/eval)
     private final Module layerList;
-    private final boolean preNorm;
+    final boolean preNorm;
     private final double hiddenDropout;
     private final double layerdrop;
 
     public TransformerEncoder(MertConfig c) {
+        MertConfig.Transformer t = c.transformer();
         this.posConv = register_module("pos_conv_embed", new PositionalConvEmbedding(c));
-        this.layerNorm = register_module("layer_norm", new LayerNorm(c.hiddenSize(), c.layerNormEps()));
+        this.layerNorm = register_module("layer_norm", new LayerNorm(t.hiddenSize(), t.layerNormEps()));
         Module list = layerList = register_module("layers", new Module());
-        this.layers = new TransformerLayer[c.numHiddenLayers()];
-        for (int i = 0; i < layers.length; i++) {
-            layers[i] = list.register_module(Integer.toString(i), new TransformerLayer(c));
+        TransformerLayer[] built = new TransformerLayer[t.numLayers()];
+        for (int i = 0; i < built.length; i++) {
+            built[i] = list.register_module(Integer.toString(i), new TransformerLayer(c));
         }
-        this.preNorm = c.doStableLayerNorm();
-        this.hiddenDropout = c.hiddenDropout();
-        this.layerdrop = c.layerdrop();
-    }
-
-    public PositionalConvEmbedding positionalConv() {
-        return posConv;
-    }
-
-    public int numLayers() {
-        return layers.length;
-    }
-
-    /** Int8 weights for every transformer layer's Linears (CPU inference). */
-    void quantizeDynamicInt8() {
-        for (TransformerLayer layer : layers) {
-            layer.quantizeDynamicInt8();
-        }
+        this.layers = List.of(built);
+        this.preNorm = t.preNorm();
+        this.hiddenDropout = c.dropout().hidden();
+        this.layerdrop = c.dropout().layerdrop();
     }
 
     /** [B, T, H] projected features -> L+1 hidden states, each [B, T, H]. */
@@ -61,11 +49,11 @@ public final class TransformerEncoder extends Module {
             h = layerNorm.forward(h);
         }
         h = Dropout.apply(h, hiddenDropout, training);
-        List<Tensor> states = new ArrayList<>(layers.length + 1);
+        List<Tensor> states = new ArrayList<>(layers.size() + 1);
         for (TransformerLayer layer : layers) {
             states.add(h);
             // drawn from libtorch's generator so that a seeded run skips the same layers again
-            boolean skip = training && layerdrop > 0 && org.bytedeco.pytorch.global.torch.rand(1).item_double() < layerdrop;
+            boolean skip = training && layerdrop > 0 && torch.rand(1).item_double() < layerdrop;
             if (!skip) {
                 h = layer.forward(h);
             }

@@ -7,33 +7,28 @@ import org.mert4j.nn.Dropout;
 import org.mert4j.nn.LayerNorm;
 
 /**
- * One transformer block (SPEC 1.2 step 4).
+ * One transformer block (docs/model.md, "Transformer layers").
  * post-LN: x = LN1(x + Attn(x)); x = LN2(x + FFN(x)).  pre-LN: x = x + Attn(LN1(x)); x = x + FFN(LN2(x)).
  * DeepNorm (post-LN only) scales the residual branch input by (2L)^(1/4).
  */
 public final class TransformerLayer extends Module {
-    private final SelfAttention attention;
-    private final LayerNorm layerNorm;
-    private final FeedForward feedForward;
-    private final LayerNorm finalLayerNorm;
-    private final boolean preNorm;
-    private final double residualAlpha;
+    final SelfAttention attention;
+    final LayerNorm layerNorm;
+    final FeedForward feedForward;
+    final LayerNorm finalLayerNorm;
+    final boolean preNorm;
+    final double residualAlpha;
     private final double hiddenDropout;
 
     public TransformerLayer(MertConfig c) {
+        MertConfig.Transformer t = c.transformer();
         this.attention = register_module("attention", new SelfAttention(c));
-        this.layerNorm = register_module("layer_norm", new LayerNorm(c.hiddenSize(), c.layerNormEps()));
+        this.layerNorm = register_module("layer_norm", new LayerNorm(t.hiddenSize(), t.layerNormEps()));
         this.feedForward = register_module("feed_forward", new FeedForward(c));
-        this.finalLayerNorm = register_module("final_layer_norm", new LayerNorm(c.hiddenSize(), c.layerNormEps()));
-        this.preNorm = c.doStableLayerNorm();
-        this.residualAlpha = c.deepnorm() ? Math.pow(2.0 * c.numHiddenLayers(), 0.25) : 1.0;
-        this.hiddenDropout = c.hiddenDropout();
-    }
-
-    /** Int8 weights for the attention and feed-forward Linears (CPU inference). */
-    void quantizeDynamicInt8() {
-        attention.quantizeDynamicInt8();
-        feedForward.quantizeDynamicInt8();
+        this.finalLayerNorm = register_module("final_layer_norm", new LayerNorm(t.hiddenSize(), t.layerNormEps()));
+        this.preNorm = t.preNorm();
+        this.residualAlpha = t.deepnorm() ? Math.pow(2.0 * t.numLayers(), 0.25) : 1.0;
+        this.hiddenDropout = c.dropout().hidden();
     }
 
     /** [B, T, H] -> [B, T, H] */
@@ -48,7 +43,8 @@ public final class TransformerLayer extends Module {
         return finalLayerNorm.forward(residual(h).add(feedForward.forward(h)));
     }
 
-    private Tensor residual(Tensor x) {
+    /** The residual branch's input, scaled by DeepNorm's alpha when it is on. */
+    Tensor residual(Tensor x) {
         return residualAlpha == 1.0 ? x : x.mul(new Scalar(residualAlpha));
     }
 }

@@ -14,7 +14,7 @@ import org.mert4j.io.CheckpointException;
 import org.mert4j.tensor.Tensors;
 
 /**
- * Copies a Hugging Face state dict into a {@link MertEncoder} (SPEC 1.3). Accepts both weight-norm
+ * Copies a Hugging Face state dict into a {@link MertEncoder} (docs/model.md, "Checkpoints"). Accepts both weight-norm
  * namings of the positional conv ({@code weight_g/weight_v} and
  * {@code parametrizations.weight.original0/1}) and an already-fused {@code weight}; strips the
  * {@code hubert.} / {@code mert_model.} prefixes of task-head models. A missing, unexpected or
@@ -58,7 +58,7 @@ public final class WeightLoader {
         for (String k : named.keySet()) {
             if (!targets.containsKey(k) && !k.equals(MASK_EMBED)) {
                 problems.add("unexpected tensor '" + k + "' (shape " + Tensors.shapeString(named.get(k))
-                        + ") that a " + model.config().numHiddenLayers() + "-layer MERT encoder does not have");
+                        + ") that a " + model.config().transformer().numLayers() + "-layer MERT encoder does not have");
             }
         }
         if (!problems.isEmpty()) {

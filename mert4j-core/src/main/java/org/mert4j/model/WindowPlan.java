@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How a recording is cut into model inputs (SPEC 1.5, MARBLE protocol): non-overlapping windows of a
+ * How a recording is cut into model inputs (docs/model.md, "Embedding protocol"): non-overlapping windows of a
  * fixed length; a last window shorter than {@code minLastSeconds} is dropped unless it is the only one.
  */
 public final class WindowPlan {

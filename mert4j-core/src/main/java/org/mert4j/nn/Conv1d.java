@@ -33,12 +33,7 @@ public final class Conv1d extends Module {
 
     /** [B, in, N] -> [B, out, floor((N + 2 padding - kernel) / stride) + 1] */
     public Tensor forward(Tensor x) {
-        return convolve(x, weight);
-    }
-
-    /** The convolution with another weight of this layer's shape (used by weight normalisation). */
-    public Tensor convolve(Tensor x, Tensor w) {
         TensorOptional b = bias == null ? new TensorOptional() : new TensorOptional(bias);
-        return torch.conv1d(x, w, b, new long[] {stride}, new long[] {padding}, new long[] {1}, groups);
+        return torch.conv1d(x, weight, b, new long[] {stride}, new long[] {padding}, new long[] {1}, groups);
     }
 }

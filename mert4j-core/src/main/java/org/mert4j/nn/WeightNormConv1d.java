@@ -1,7 +1,6 @@
 package org.mert4j.nn;
 
 import org.bytedeco.pytorch.GeneratorOptional;
-import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -21,7 +20,6 @@ public final class WeightNormConv1d extends Module {
     public final Tensor weightG;
     public final Tensor weightV;
     public final Tensor bias;
-    private final DerivedWeight inferenceWeight;
 
     public WeightNormConv1d(int channels, int kernel, int padding, int groups, int normDim) {
         this.channels = channels;
@@ -37,19 +35,10 @@ public final class WeightNormConv1d extends Module {
         this.weightV = new Tensor(register_parameter("weight_v", v));
         this.weightG = new Tensor(register_parameter("weight_g", g));
         this.bias = new Tensor(register_parameter("bias", torch.zeros(channels)));
-        this.inferenceWeight = new DerivedWeight(this::normalised, weightV, weightG);
     }
 
-    /**
-     * The effective convolution weight g * v / ||v||. Without gradient recording it is computed once
-     * and reused until g or v change (for 95M's positional conv the norm costs about 10 ms, a percent
-     * of a 5 s window).
-     */
+    /** The effective convolution weight g * v / ||v||. */
     public Tensor weight() {
-        return GradMode.is_enabled() ? normalised() : inferenceWeight.get();
-    }
-
-    private Tensor normalised() {
         return weightV.mul(weightG.div(torch.norm_except_dim(weightV, 2, normDim)));
     }
 

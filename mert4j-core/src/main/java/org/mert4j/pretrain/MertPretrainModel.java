@@ -49,7 +49,7 @@ public final class MertPretrainModel extends Module {
         this.objective = objective;
         int finalDim = objective.finalDim();
         this.finalProj = register_module("final_proj",
-                new Linear(encoderConfig.hiddenSize(), finalDim * classes.length, true));
+                new Linear(encoderConfig.transformer().hiddenSize(), finalDim * classes.length, true));
         int total = 0;
         for (int c : classes) {
             total += c;
@@ -57,7 +57,8 @@ public final class MertPretrainModel extends Module {
         // fairseq initialises the label embeddings uniformly in [0, 1)
         this.labelEmbeddings = new Tensor(register_parameter("label_embs_concat",
                 torch.empty(total, finalDim).uniform_(0, 1, new GeneratorOptional())));
-        this.cqtProj = register_module("cqt_proj", new Linear(encoderConfig.hiddenSize(), objective.cqtBins(), true));
+        this.cqtProj = register_module("cqt_proj",
+                new Linear(encoderConfig.transformer().hiddenSize(), objective.cqtBins(), true));
     }
 
     public MertEncoder encoder() {

@@ -5,9 +5,9 @@ import org.bytedeco.pytorch.global.torch;
 import org.mert4j.model.ConfigException;
 
 /**
- * Mixed precision (SPEC 2.3): {@code fp32}, {@code bf16} (autocast to bfloat16, weights and optimizer
- * stay fp32; on GPU, and on CPUs with bf16 kernels) or {@code fp16} (autocast to float16 with a
- * dynamic loss scale, CUDA only). {@link #enter()} turns autocast on for one forward pass.
+ * Mixed precision (docs/pretraining.md, "Optimisation"): {@code fp32}, {@code bf16} (autocast to
+ * bfloat16, weights and optimizer stay fp32; on GPU, and on CPUs with bf16 kernels) or {@code fp16}
+ * (autocast to float16 with a dynamic loss scale, CUDA only). {@link #enter()} turns autocast on for one forward pass.
  */
 public final class Precision {
     private final String mode;

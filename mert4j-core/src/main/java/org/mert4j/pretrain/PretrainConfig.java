@@ -19,7 +19,7 @@ import org.mert4j.model.ConfigException;
 import org.mert4j.model.MertConfig;
 
 /**
- * Everything a pretraining run needs (SPEC section 2), as a tree of records read from YAML or JSON.
+ * Everything a pretraining run needs (docs/pretraining.md), as a tree of records read from YAML or JSON.
  * A run starts from a preset ({@code tiny}, {@code 95m}, {@code 330m}), takes a config file over it,
  * then {@code section.key=value} overrides from the command line. The resolved tree is saved in the
  * run folder so that a resumed run continues with exactly the same settings.
@@ -199,7 +199,7 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
         }
     }
 
-    // ---- presets (SPEC 2.2-2.3 for 95m and 330m; tiny learns in minutes on a laptop CPU) ----
+    // ---- presets (docs/pretraining.md, "Optimisation", for 95m and 330m; tiny learns in minutes on a laptop CPU) ----
 
     static ObjectNode presetTree(String preset) {
         String p = preset == null ? "tiny" : preset.toLowerCase(Locale.ROOT);

@@ -34,7 +34,7 @@ public final class FeatureCache {
 
     /** The cache folder of a task and extractor under {@code root}. */
     public static FeatureCache of(Path root, Task task, FeatureExtractor extractor) {
-        String window = task.type() == TaskType.BEAT ? "frames"
+        String window = task.type().framewise() ? "frames"
                 : task.windowSeconds() > 0 ? String.format(Locale.ROOT, "w%gs", task.windowSeconds()) : "clip";
         String taskKey = safe(task.name()) + "-" + hash(task.manifest().toAbsolutePath().toString()).substring(0, 8);
         return new FeatureCache(root.resolve(taskKey).resolve(safe(extractor.name()) + "-" + extractor.fingerprint())
@@ -76,7 +76,7 @@ public final class FeatureCache {
     public static FloatArray extract(Path audio, Task task, FeatureExtractor extractor) {
         Waveform w = AudioDecoder.decode(audio);
         float[] mono = w.mono();
-        if (task.type() == TaskType.BEAT) {
+        if (task.type().framewise()) {
             return extractor.frames(mono, w.sampleRate());
         }
         List<WindowPlan.Window> windows = WindowPlan.split(mono.length, w.sampleRate(), task.windowSeconds());
@@ -90,7 +90,7 @@ public final class FeatureCache {
             WindowPlan.Window win = windows.get(k);
             float[] part = java.util.Arrays.copyOfRange(mono, (int) win.start(), (int) (win.start() + win.length()));
             FloatArray p = extractor.pooled(part, w.sampleRate());
-            System.arraycopy(p.data(), 0, data, k * layers * dim, layers * dim);
+            p.values().get(0, data, k * layers * dim, layers * dim);
         }
         return new FloatArray(data, new long[] {windows.size(), layers, dim});
     }

@@ -74,12 +74,12 @@ public final class MertFeatures implements FeatureExtractor {
 
     @Override
     public int layers() {
-        return model.config().numHiddenLayers() + 1;
+        return model.config().numHiddenStates();
     }
 
     @Override
     public int dim() {
-        return model.config().hiddenSize();
+        return model.config().transformer().hiddenSize();
     }
 
     @Override

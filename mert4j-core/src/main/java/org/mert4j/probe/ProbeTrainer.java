@@ -1,5 +1,6 @@
 package org.mert4j.probe;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -9,8 +10,6 @@ import java.util.Random;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.mert4j.optim.AdamW;
@@ -67,7 +66,7 @@ public final class ProbeTrainer {
                 fs.add(features.get(i));
             }
         }
-        boolean beat = task.type() == TaskType.BEAT;
+        boolean beat = task.type().framewise();
         int rows = 0;
         int[] clipStart = new int[clips.size() + 1];
         for (int c = 0; c < fs.size(); c++) {
@@ -82,6 +81,7 @@ public final class ProbeTrainer {
         int r = 0;
         for (int c = 0; c < fs.size(); c++) {
             FloatArray f = fs.get(c);
+            FloatBuffer values = f.values();
             int layersIn = (int) (beat ? f.shape()[0] : f.shape()[1]);
             int n = (int) (beat ? f.shape()[1] : f.shape()[0]);
             if (f.shape()[2] != d) {
@@ -96,12 +96,12 @@ public final class ProbeTrainer {
                         throw new IllegalArgumentException("layer " + l + " requested, features have " + layersIn);
                     }
                     int src = beat ? (l * n + k) * d : (k * layersIn + l) * d;
-                    System.arraycopy(f.data(), src, x, (r * s + li) * d, d);
+                    values.get(src, x, (r * s + li) * d, d);
                 }
                 if (beat) {
                     y[r] = target[k];
                 } else {
-                    fillTarget(clips.get(c), y, r * width);
+                    task.type().writeTarget(task, clips.get(c), y, r * width);
                 }
             }
         }
@@ -119,19 +119,6 @@ public final class ProbeTrainer {
             }
         }
         return t;
-    }
-
-    private void fillTarget(TaskExample e, float[] y, int at) {
-        switch (task.type()) {
-            case MULTICLASS, KEY -> y[at] = task.classIndex(e.label());
-            case MULTILABEL -> e.labels().forEach(l -> y[at + task.classIndex(l)] = 1f);
-            case REGRESSION -> {
-                for (int j = 0; j < e.targets().length; j++) {
-                    y[at + j] = (float) e.targets()[j];
-                }
-            }
-            default -> throw new IllegalStateException();
-        }
     }
 
     private void standardise() {
@@ -166,7 +153,7 @@ public final class ProbeTrainer {
     public ProbeResult train(double lr, String featuresName, String layerLabel) {
         long started = System.nanoTime();
         torch.manual_seed(settings.seed());
-        boolean beat = task.type() == TaskType.BEAT;
+        boolean beat = task.type().framewise();
         ProbeModel model = new ProbeModel(s, d, settings.hidden(), task.outputs(), settings.dropout());
         AdamW adam = new AdamW(model.params(), 0.9, 0.999, 1e-8, 0);
         Random shuffle = new Random(settings.seed());
@@ -195,7 +182,7 @@ public final class ProbeTrainer {
                 int n = Math.min(batch, order.length - from);
                 try (PointerScope scope = new PointerScope()) {
                     Tensor x = rows(train, order, from, n);
-                    Tensor loss = loss(model.forward(x, true), targets(train, order, from, n));
+                    Tensor loss = task.type().output().loss(model.forward(x, true), targets(train, order, from, n));
                     loss.backward();
                     adam.step(rate);
                     adam.zeroGrad();
@@ -236,9 +223,8 @@ public final class ProbeTrainer {
     }
 
     private Tensor targets(Samples sm, int[] order, int from, int n) {
-        boolean beat = task.type() == TaskType.BEAT;
-        int width = beat ? 1 : task.outputs();
-        if (task.type() == TaskType.MULTICLASS || task.type() == TaskType.KEY) {
+        int width = task.type().framewise() ? 1 : task.outputs();
+        if (task.type().output() == TaskType.Output.CLASS) {
             long[] t = new long[n];
             for (int i = 0; i < n; i++) {
                 t[i] = (long) sm.y()[order[from + i] * width]; // class index in the row's first slot
@@ -252,22 +238,11 @@ public final class ProbeTrainer {
         return Tensors.fromFloats(t, n, width);
     }
 
-    private Tensor loss(Tensor out, Tensor target) {
-        return switch (task.type()) {
-            case MULTICLASS, KEY -> torch.log_softmax(out, 1, new ScalarTypeOptional()).gather(1, target.unsqueeze(1))
-                    .mean().neg();
-            // BCE with logits, stable form: max(z, 0) - z y + log(1 + exp(-|z|))
-            case MULTILABEL, BEAT -> out.clamp_min(new Scalar(0.0)).sub(out.mul(target))
-                    .add(torch.log1p(torch.exp(out.abs().neg()))).mean();
-            case REGRESSION -> out.sub(target).pow(new Scalar(2.0)).mean();
-        };
-    }
-
     private record Evaluation(double score, Map<String, Double> metrics, double threshold) {}
 
     /** Per-row outputs (probabilities for classes and beats, values for regression). */
     private float[] predict(ProbeModel model, Samples sm) {
-        int width = task.type() == TaskType.BEAT ? 1 : task.outputs();
+        int width = task.type().framewise() ? 1 : task.outputs();
         float[] out = new float[sm.rows() * width];
         int[] identity = new int[sm.rows()];
         for (int i = 0; i < identity.length; i++) {
@@ -277,12 +252,7 @@ public final class ProbeTrainer {
             for (int from = 0; from < sm.rows(); from += EVAL_BATCH) {
                 int n = Math.min(EVAL_BATCH, sm.rows() - from);
                 try (PointerScope scope = new PointerScope()) {
-                    Tensor o = model.forward(rows(sm, identity, from, n), false);
-                    o = switch (task.type()) {
-                        case MULTICLASS, KEY -> torch.softmax(o, 1, new ScalarTypeOptional());
-                        case MULTILABEL, BEAT -> torch.sigmoid(o);
-                        case REGRESSION -> o;
-                    };
+                    Tensor o = task.type().output().predictions(model.forward(rows(sm, identity, from, n), false));
                     System.arraycopy(Tensors.toFloats(o.contiguous()), 0, out, from * width, n * width);
                 }
             }
@@ -295,7 +265,7 @@ public final class ProbeTrainer {
         float[] p = predict(model, sm);
         int clips = sm.clips().size();
         Map<String, Double> m = new LinkedHashMap<>();
-        if (task.type() == TaskType.BEAT) {
+        if (task.type().framewise()) {
             double[] grid = Double.isNaN(threshold) ? new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7}
                     : new double[] {threshold};
             double bestF = -1;
@@ -331,58 +301,13 @@ public final class ProbeTrainer {
                 perClip[c][j] /= windows[c];
             }
         }
-        switch (task.type()) {
-            case MULTICLASS, KEY -> {
-                int[] truth = new int[clips];
-                int[] pred = new int[clips];
-                for (int c = 0; c < clips; c++) {
-                    truth[c] = task.classIndex(sm.clips().get(c).label());
-                    pred[c] = argmax(perClip[c]);
-                }
-                m.put("accuracy", Metrics.accuracy(truth, pred));
-                if (task.type() == TaskType.KEY) {
-                    m.put("key_weighted", Metrics.keyWeightedScore(truth, pred));
-                }
-            }
-            case MULTILABEL -> {
-                boolean[][] truth = new boolean[clips][width];
-                for (int c = 0; c < clips; c++) {
-                    for (String l : sm.clips().get(c).labels()) {
-                        truth[c][task.classIndex(l)] = true;
-                    }
-                }
-                m.put("roc_auc", Metrics.macroRocAuc(truth, perClip));
-                m.put("average_precision", Metrics.macroAveragePrecision(truth, perClip));
-            }
-            case REGRESSION -> {
-                double[][] truth = new double[clips][];
-                for (int c = 0; c < clips; c++) {
-                    truth[c] = sm.clips().get(c).targets();
-                }
-                double[] r2 = Metrics.r2(truth, perClip);
-                m.put("r2", Arrays.stream(r2).average().orElse(Double.NaN));
-                for (int j = 0; j < r2.length; j++) {
-                    m.put("r2_" + j, r2[j]);
-                }
-            }
-            default -> throw new IllegalStateException();
-        }
+        m.putAll(task.type().clipMetrics(task, sm.clips(), perClip));
         Double score = m.get(task.metric());
         if (score == null) {
             throw new IllegalArgumentException("metric " + task.metric() + " does not apply to a " + task.type().id()
                     + " task");
         }
         return new Evaluation(Double.isNaN(score) ? Double.NEGATIVE_INFINITY : score, m, Double.NaN);
-    }
-
-    private static int argmax(double[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /** Local maxima of the activation at or above {@code threshold}, at least 0.15 s apart (the higher kept). */

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -68,7 +67,7 @@ public record Task(String name, TaskType type, Path file, Path manifest, double 
             throw new TaskFormatException(file + ": unknown metric '" + metric + "' (expected one of " + METRICS + ")");
         }
         List<TaskExample> examples = readManifest(manifest, type);
-        List<String> classes = classes(root.get("classes"), type, examples, file);
+        List<String> classes = type.classes(root.get("classes"), examples, file.toString());
         return new Task(name, type, file, manifest, window, metric, classes, examples);
     }
 
@@ -89,11 +88,7 @@ public record Task(String name, TaskType type, Path file, Path manifest, double 
 
     /** The number of probe outputs: classes, targets, or 1 (beat activation). */
     public int outputs() {
-        return switch (type) {
-            case MULTICLASS, MULTILABEL, KEY -> classes.size();
-            case REGRESSION -> examples.get(0).targets().length;
-            case BEAT -> 1;
-        };
+        return type.outputs(this);
     }
 
     private static String text(JsonNode root, String field, Path file) {
@@ -122,41 +117,6 @@ public record Task(String name, TaskType type, Path file, Path manifest, double 
             return window(new ObjectMapper().readTree(t.replaceFirst("s$", "")), file);
         } catch (IOException | RuntimeException e) {
             throw new TaskFormatException(file + ": window must be seconds (5, 30) or 'clip', got '" + t + "'");
-        }
-    }
-
-    private static List<String> classes(JsonNode n, TaskType type, List<TaskExample> examples, Path file) {
-        if (type == TaskType.KEY) {
-            return Keys.names();
-        }
-        if (type == TaskType.REGRESSION || type == TaskType.BEAT) {
-            return List.of();
-        }
-        if (n != null && n.isArray()) {
-            List<String> out = new ArrayList<>();
-            n.forEach(c -> out.add(c.asText()));
-            return List.copyOf(out);
-        }
-        TreeSet<String> seen = new TreeSet<>(Task::naturalOrder);
-        for (TaskExample e : examples) {
-            if (type == TaskType.MULTICLASS) {
-                seen.add(e.label());
-            } else {
-                seen.addAll(e.labels());
-            }
-        }
-        if (seen.size() < 2) {
-            throw new TaskFormatException(file + ": needs at least two classes, the manifest has " + seen);
-        }
-        return List.copyOf(seen);
-    }
-
-    /** Numbers in numeric order ("9" before "10"), other labels alphabetically. */
-    private static int naturalOrder(String a, String b) {
-        try {
-            return Double.compare(Double.parseDouble(a), Double.parseDouble(b));
-        } catch (NumberFormatException e) {
-            return a.compareTo(b);
         }
     }
 
@@ -194,46 +154,16 @@ public record Task(String name, TaskType type, Path file, Path manifest, double 
                 } catch (IllegalArgumentException e) {
                     throw new TaskFormatException(where + ": " + e.getMessage());
                 }
-                String label = null;
-                List<String> labels = null;
-                double[] t = null;
-                double[] beats = null;
-                switch (type) {
-                    case MULTICLASS, KEY -> {
-                        if (!n.hasNonNull("label")) {
-                            throw new TaskFormatException(where + ": needs \"label\"");
-                        }
-                        label = n.get("label").asText();
-                        if (type == TaskType.KEY) {
-                            try {
-                                Keys.parse(label);
-                            } catch (IllegalArgumentException e) {
-                                throw new TaskFormatException(where + ": " + e.getMessage());
-                            }
-                        }
+                TaskExample e = type.example(audio, dir.resolve(audio).normalize(), split, n, where,
+                        (node, at) -> beats(node, dir, at));
+                if (e.targets() != null) {
+                    if (targets >= 0 && e.targets().length != targets) {
+                        throw new TaskFormatException(where + ": " + e.targets().length + " targets, earlier lines have "
+                                + targets);
                     }
-                    case MULTILABEL -> {
-                        if (!n.has("labels") || !n.get("labels").isArray()) {
-                            throw new TaskFormatException(where + ": needs a \"labels\" list");
-                        }
-                        List<String> l = new ArrayList<>();
-                        n.get("labels").forEach(x -> l.add(x.asText()));
-                        labels = List.copyOf(l);
-                    }
-                    case REGRESSION -> {
-                        if (!n.has("targets") || !n.get("targets").isArray() || n.get("targets").isEmpty()) {
-                            throw new TaskFormatException(where + ": needs a numeric \"targets\" list");
-                        }
-                        t = numbers(n.get("targets"));
-                        if (targets >= 0 && t.length != targets) {
-                            throw new TaskFormatException(where + ": " + t.length + " targets, earlier lines have "
-                                    + targets);
-                        }
-                        targets = t.length;
-                    }
-                    case BEAT -> beats = beats(n.get("beats"), dir, where);
+                    targets = e.targets().length;
                 }
-                out.add(new TaskExample(audio, dir.resolve(audio).normalize(), split, label, labels, t, beats));
+                out.add(e);
             }
         } catch (IOException e) {
             throw new TaskFormatException(manifest + ": " + e.getMessage(), e);

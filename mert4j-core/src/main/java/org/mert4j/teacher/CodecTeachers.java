@@ -7,7 +7,6 @@ import java.util.Map;
 
 import org.mert4j.audio.Resampler;
 import org.mert4j.teacher.rvq.CodeTeacher;
-import org.mert4j.teacher.rvq.CodeTeachers;
 
 /**
  * MERT-v1's acoustic teachers: the K residual-VQ codebooks of EnCodec 24 kHz (6 kbps: 8 x 1024) or of
@@ -35,7 +34,7 @@ public final class CodecTeachers {
                     throw new IllegalArgumentException("teacher " + name + " needs --teacher-model DIR (the "
                             + (name.equals(ENCODEC) ? "EnCodec" : "RVQ-VAE") + " model folder)");
                 }
-                CodeTeacher codec = CodeTeachers.load(s.teacherModel(), s.device());
+                CodeTeacher codec = CodeTeacherFolders.load(s.teacherModel(), s.device());
                 return new Codec(name, codec, manifest.sampleRate(), s.teacherModel().getFileName().toString());
             }
         };

@@ -16,7 +16,7 @@ public final class HubertTeacherFeatures implements TeacherFeatures {
     private final EmbedOptions options;
 
     public HubertTeacherFeatures(MertModel model, int layer) {
-        int states = model.config().numHiddenLayers() + 1;
+        int states = model.config().numHiddenStates();
         if (layer < 0 || layer >= states) {
             throw new IllegalArgumentException("layer " + layer + " does not exist: the model has hidden states 0.."
                     + (states - 1));

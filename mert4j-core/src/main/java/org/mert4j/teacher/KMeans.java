@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.T_TensorTensor_T;
@@ -230,7 +229,7 @@ public final class KMeans implements AutoCloseable {
         Device device = sample.device();
         int[] chosen = new int[k];
         chosen[0] = rnd.nextInt(m);
-        double[] closest = toDoubles(squaredDistances(sample, norms, new int[] {chosen[0]}));
+        double[] closest = Tensors.toDoubles(squaredDistances(sample, norms, new int[] {chosen[0]}));
         double potential = sum(closest);
         double[] cumulative = new double[m];
         for (int c = 1; c < k; c++) {
@@ -243,7 +242,7 @@ public final class KMeans implements AutoCloseable {
             for (int t = 0; t < trials; t++) {
                 candidates[t] = Math.min(searchSorted(cumulative, rnd.nextDouble() * potential), m - 1);
             }
-            double[] d = toDoubles(squaredDistances(sample, norms, candidates));
+            double[] d = Tensors.toDoubles(squaredDistances(sample, norms, candidates));
             int best = -1;
             double bestPotential = Double.POSITIVE_INFINITY;
             for (int t = 0; t < trials; t++) {
@@ -299,7 +298,7 @@ public final class KMeans implements AutoCloseable {
         Tensor labels = min.get1();
         double inertia = min.get0().clamp_min(new org.bytedeco.pytorch.Scalar(0.0)).to(ScalarType.Double).sum()
                 .item_double();
-        return new Assignment(labels, toLongs(labels), inertia);
+        return new Assignment(labels, Tensors.toLongs(labels), inertia);
     }
 
     /** The index of the nearest centre of every row of {@code x} [N, D] (any device; moved to the centres'). */
@@ -434,26 +433,6 @@ public final class KMeans implements AutoCloseable {
 
     private static Tensor column(float[] v, Device device) {
         return Tensor.create(v).to(device, ScalarType.Float).unsqueeze(1);
-    }
-
-    private static long[] toLongs(Tensor t) {
-        Tensor c = t.to(new Device("cpu"), ScalarType.Long).contiguous();
-        long[] out = new long[(int) c.numel()];
-        if (out.length > 0) {
-            try (LongPointer p = new LongPointer(c.data_ptr())) {
-                p.capacity(out.length).get(out);
-            }
-        }
-        return out;
-    }
-
-    private static double[] toDoubles(Tensor t) {
-        float[] f = Tensors.toFloats(t);
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
     }
 
     private static double sum(double[] v) {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a clip into the frame labels MERT learns to predict (SPEC: acoustic teachers): one or more
+ * Turns a clip into the frame labels MERT learns to predict (docs/pretraining.md, "Objective"): one or more
  * streams (8 for an 8-codebook EnCodec or RVQ teacher), each with one label per encoder frame.
  * Implementations are registered by name in {@link Teachers}.
  */

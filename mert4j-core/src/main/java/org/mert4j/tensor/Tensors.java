@@ -27,6 +27,18 @@ public final class Tensors {
         return t;
     }
 
+    /** A new CPU float32 tensor holding a copy of {@code a}, in its shape. */
+    public static Tensor fromFloats(FloatArray a) {
+        long[] shape = a.shape();
+        Tensor t = torch.empty(shape);
+        if (t.numel() > 0) {
+            try (FloatPointer p = new FloatPointer(t.data_ptr())) {
+                p.capacity(t.numel()).asBuffer().put(a.values());
+            }
+        }
+        return t;
+    }
+
     /** A new CPU int64 tensor holding a copy of {@code data}, viewed as {@code shape}. */
     public static Tensor fromLongs(long[] data, long... shape) {
         long n = numel(shape);
@@ -76,6 +88,23 @@ public final class Tensors {
         if (n > 0) {
             try (org.bytedeco.javacpp.LongPointer p = new org.bytedeco.javacpp.LongPointer(c.data_ptr())) {
                 p.capacity(n).get(out);
+            }
+        }
+        return out;
+    }
+
+    /** The rows of a 2-D integer tensor [K, T] (any device) as Java ints [K][T]. */
+    public static int[][] toIntRows(Tensor t) {
+        if (t.dim() != 2) {
+            throw new IllegalArgumentException("expected a 2-D tensor, got " + shapeString(t));
+        }
+        int rows = Math.toIntExact(t.size(0));
+        int cols = Math.toIntExact(t.size(1));
+        long[] flat = toLongs(t);
+        int[][] out = new int[rows][cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[i][j] = Math.toIntExact(flat[i * cols + j]);
             }
         }
         return out;

@@ -11,7 +11,8 @@ import org.mert4j.tensor.FloatArray;
 import org.mert4j.tensor.Tensors;
 
 class KaldiMfccTest {
-    // log-mel of float32 power spectra: near-empty mel bands amplify rounding; 1e-3 absolute as the SPEC asks
+    // log-mel of float32 power spectra: near-empty mel bands amplify rounding, so the comparison with
+    // torchaudio allows 1e-3 absolute
     private static final double TOLERANCE = 1e-3;
     private static final float[] WAVE = Fixtures.npy("wave16k.npy").data();
     private final KaldiMfcc mfcc = new KaldiMfcc(KaldiMfccConfig.hubert());

@@ -53,8 +53,8 @@ class EmbedderTest {
     void meanPoolingAveragesWindowMeans() {
         float[] wave = noise(24000 * 3 + 12000, 1); // 3.5 s; 1 s windows -> 3 full + a 0.5 s remnant dropped
         FloatArray pooled = model.embed(wave, 24000, new EmbedOptions(1.0, EmbedOptions.Pool.MEAN, null, 1));
-        int layers = model.config().numHiddenLayers() + 1;
-        int h = model.config().hiddenSize();
+        int layers = model.config().numHiddenStates();
+        int h = model.config().transformer().hiddenSize();
         assertArrayEquals(new long[] {layers, h}, pooled.shape());
         double[] expect = new double[layers * h];
         for (int w = 0; w < 3; w++) {

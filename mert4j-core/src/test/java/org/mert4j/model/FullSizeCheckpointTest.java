@@ -16,7 +16,7 @@ class FullSizeCheckpointTest {
         }
         try (MertModel loaded = MertModel.load(tmp)) {
             assertEquals(94_371_712L, loaded.parameterCount());
-            assertEquals(13, loaded.config().numHiddenLayers() + 1);
+            assertEquals(13, loaded.config().numHiddenStates());
             // one 1 s clip through the full-size model: 74 frames of 768
             assertEquals(74, loaded.hiddenStates(new float[24000], 24000).shape()[1]);
         }

@@ -35,8 +35,9 @@ class Int8InferenceTest {
             double maxDiff = 0;
             for (int layer = 0; layer < a.shape()[0]; layer++) {
                 double cos = cosine(a.row(layer), b.row(layer));
-                // 8-bit weights and activations: MERT-sized models measure 0.9997 and more (docs/performance.md)
-                assertTrue(cos > 0.99, which + " layer " + layer + " cosine " + cos);
+                // what docs/performance.md promises; the lowest layer measures 0.99978 (example), 0.99992
+                // (postln-group) and 0.99995 (preln-layer)
+                assertTrue(cos >= 0.9996, which + " layer " + layer + " cosine " + cos);
                 for (int i = 0; i < a.row(layer).length; i++) {
                     maxDiff = Math.max(maxDiff, Math.abs(a.row(layer)[i] - b.row(layer)[i]));
                 }
@@ -78,8 +79,8 @@ class Int8InferenceTest {
              PointerScope scope = new PointerScope();
              InferenceMode guard = new InferenceMode()) {
             Tensor wave = torch.randn(1, 200_000).mul(new Scalar(0.3));
-            Tensor a = fp32.encoder().featureExtractor().forward(wave);
-            Tensor b = int8.encoder().featureExtractor().forward(wave);
+            Tensor a = fp32.cpuPlan().convFeatures(wave);
+            Tensor b = int8.cpuPlan().convFeatures(wave);
             assertArrayEquals(a.sizes().vec().get(), b.sizes().vec().get());
             // per frame: cosine of the 16 channels, over the frames past the first piece's end too
             Tensor cos = torch.cosine_similarity(a.squeeze(0), b.squeeze(0), 1, 1e-8);

@@ -2,6 +2,7 @@ package org.mert4j.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,10 +24,10 @@ class MertConfigTest {
     @Test
     void readsFixtureConfigAndToleratesUnknownKeys() {
         MertConfig c = MertConfig.fromJson(Fixtures.ROOT.resolve("postln-group/config.json"));
-        assertEquals(32, c.hiddenSize());
-        assertEquals(2, c.numHiddenLayers());
-        assertEquals("group", c.featExtractNorm());
-        assertFalse(c.doStableLayerNorm());
+        assertEquals(32, c.transformer().hiddenSize());
+        assertEquals(2, c.transformer().numLayers());
+        assertEquals("group", c.convFront().norm());
+        assertFalse(c.transformer().preNorm());
         assertEquals(24000, c.sampleRate());
         assertEquals(320, c.totalStride());
         assertEquals(400, c.receptiveField());
@@ -37,7 +38,7 @@ class MertConfigTest {
     @Test
     void framesFollowTheConvArithmetic() {
         MertConfig c = MertConfig.preset("v1-95m");
-        assertEquals(374, c.framesFor(5 * 24000)); // SPEC: 5 s at 24 kHz
+        assertEquals(374, c.framesFor(5 * 24000)); // a 5 s window at 24 kHz (docs/model.md, "Conv front")
         assertEquals(1, c.framesFor(400));
         assertEquals(0, c.framesFor(399));
         assertEquals((24000 * 30 - 400) / 320 + 1, c.framesFor(24000 * 30));
@@ -64,8 +65,22 @@ class MertConfigTest {
         MertConfig c = MertConfig.preset("v1-330m");
         MertConfig back = MertConfig.fromJson(c.toJson());
         assertEquals(c.toJson(), back.toJson());
-        assertTrue(back.doStableLayerNorm());
-        assertEquals(32.0, back.attentionRelax());
+        assertTrue(back.transformer().preNorm());
+        assertEquals(32.0, back.transformer().attentionRelax());
+    }
+
+    @Test
+    void configsAreValuesComparedByContent() {
+        MertConfig a = MertConfig.fromJson(Fixtures.ROOT.resolve("postln-group/config.json"));
+        MertConfig b = MertConfig.fromJson(Fixtures.ROOT.resolve("postln-group/config.json"));
+        assertEquals(a, b);
+        assertEquals(a.hashCode(), b.hashCode());
+        ObjectNode json = a.toJson();
+        json.putArray("conv_stride").add(5).add(2).add(2).add(2).add(2).add(2).add(3);
+        assertNotEquals(a, MertConfig.fromJson(json), "a list that differs in one entry");
+        assertThrows(UnsupportedOperationException.class, () -> a.convFront().dims().set(0, 1));
+        a.extra().put("vocab_size", 1);
+        assertEquals(b.extra(), a.extra(), "extra() hands out a copy");
     }
 
     @Test

@@ -27,7 +27,7 @@ class DistributedTest {
     }
 
     static PretrainBatch fullBatch() {
-        return new ToneBatches(4, 0.5, 8, 11).next();
+        return TrainerTest.tones(4, 0.5, 8, 11).next();
     }
 
     /** Rank r's half: clips 2r and 2r+1. */

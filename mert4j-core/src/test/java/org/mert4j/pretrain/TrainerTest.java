@@ -14,6 +14,7 @@ import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
 import org.mert4j.tensor.Tensors;
 
@@ -21,6 +22,13 @@ class TrainerTest {
     static PretrainConfig tiny(int maxSteps, int saveEvery) {
         return PretrainConfig.load("tiny", null, List.of("run.max_steps=" + maxSteps, "run.save_every=" + saveEvery,
                 "run.log_every=1", "optim.warmup_steps=5", "optim.lr=0.003"));
+    }
+
+    static final MertConfig TINY = MertConfig.preset("tiny");
+
+    /** Tone batches for the tiny model: clips of {@code seconds} at its 24 kHz, 0.2 s per pitch. */
+    static ToneBatches tones(int batch, double seconds, int pitches, long seed) {
+        return new ToneBatches(TINY, ToneBatches.Settings.of(batch, (int) (seconds * TINY.sampleRate()), pitches, seed));
     }
 
     static List<Double> losses(Path runDir) throws Exception {
@@ -42,7 +50,8 @@ class TrainerTest {
     void lossFallsAndMaskedAccuracyBeatsChance(@TempDir Path run) throws Exception {
         PretrainConfig c = tiny(80, 1000);
         List<StepMetrics> seen = new ArrayList<>();
-        try (Trainer t = new Trainer(c, run, new ToneBatches(4, 1.0, 8, 1, 0.5, 0.65), null, GradientSync.SINGLE,
+        try (Trainer t = new Trainer(c, run, new ToneBatches(TINY, ToneBatches.Settings.of(4, 24_000, 8, 1)
+                .withSegmentSeconds(0.5).withMasking(new SpanMasking(0.65, 5, 2))), null, GradientSync.SINGLE,
                 new Trainer.Listener() {
                     public void onStep(StepMetrics m) {
                         seen.add(m);
@@ -64,15 +73,15 @@ class TrainerTest {
         Path straight = tmp.resolve("straight");
         Path resumed = tmp.resolve("resumed");
         float[] endStraight;
-        try (Trainer t = new Trainer(tiny(8, 4), straight, new ToneBatches(2, 0.5, 8, 3), null, GradientSync.SINGLE, null)) {
+        try (Trainer t = new Trainer(tiny(8, 4), straight, tones(2, 0.5, 8, 3), null, GradientSync.SINGLE, null)) {
             t.train();
             endStraight = Tensors.toFloats(t.model().encoder().featureProjection().named_parameters().get(0).value());
         }
-        try (Trainer t = new Trainer(tiny(4, 4), resumed, new ToneBatches(2, 0.5, 8, 3), null, GradientSync.SINGLE, null)) {
+        try (Trainer t = new Trainer(tiny(4, 4), resumed, tones(2, 0.5, 8, 3), null, GradientSync.SINGLE, null)) {
             t.train();
         }
         // a fresh process would start here: new trainer, new source, same run folder
-        try (Trainer t = new Trainer(tiny(8, 4), resumed, new ToneBatches(2, 0.5, 8, 3), null, GradientSync.SINGLE, null)) {
+        try (Trainer t = new Trainer(tiny(8, 4), resumed, tones(2, 0.5, 8, 3), null, GradientSync.SINGLE, null)) {
             assertEquals(4L, t.resume().orElseThrow());
             t.train();
             float[] endResumed = Tensors.toFloats(t.model().encoder().featureProjection().named_parameters().get(0).value());
@@ -96,7 +105,7 @@ class TrainerTest {
     void bf16AutocastTrains(@TempDir Path run) {
         PretrainConfig c = tiny(25, 100).with("optim.precision=bf16");
         List<StepMetrics> seen = new ArrayList<>();
-        try (Trainer t = new Trainer(c, run, new ToneBatches(2, 0.5, 8, 5), null, GradientSync.SINGLE,
+        try (Trainer t = new Trainer(c, run, tones(2, 0.5, 8, 5), null, GradientSync.SINGLE,
                 new Trainer.Listener() {
                     public void onStep(StepMetrics m) {
                         seen.add(m);
@@ -110,12 +119,12 @@ class TrainerTest {
         System.out.printf("bf16: loss %.3f -> %.3f%n", first, last);
         assertTrue(last < first, "loss should fall: " + first + " -> " + last);
         assertThrows(org.mert4j.model.ConfigException.class, () -> new Trainer(tiny(1, 1).with("optim.precision=fp16"),
-                run.resolve("x"), new ToneBatches(1, 0.5, 4, 1), null, GradientSync.SINGLE, null));
+                run.resolve("x"), tones(1, 0.5, 4, 1), null, GradientSync.SINGLE, null));
     }
 
     @Test
     void keepsTheLastCheckpointsOnly(@TempDir Path run) {
-        try (Trainer t = new Trainer(tiny(6, 1), run, new ToneBatches(1, 0.5, 4, 1), null, GradientSync.SINGLE, null)) {
+        try (Trainer t = new Trainer(tiny(6, 1), run, tones(1, 0.5, 4, 1), null, GradientSync.SINGLE, null)) {
             t.train();
         }
         assertFalse(Files.exists(run.resolve("checkpoints/step-00000003")));
@@ -125,7 +134,7 @@ class TrainerTest {
 
     @Test
     void nonFiniteLossesAreSkippedThenStopTheRun(@TempDir Path run) {
-        ToneBatches good = new ToneBatches(1, 0.5, 4, 1);
+        ToneBatches good = tones(1, 0.5, 4, 1);
         BatchSource poisoned = new BatchSource() {
             public PretrainBatch next() {
                 PretrainBatch b = good.next();
@@ -159,7 +168,7 @@ class TrainerTest {
 
     @Test
     void exportedEncoderLoadsForEmbedding(@TempDir Path tmp) {
-        try (Trainer t = new Trainer(tiny(2, 100), tmp.resolve("run"), new ToneBatches(1, 0.5, 4, 1), null,
+        try (Trainer t = new Trainer(tiny(2, 100), tmp.resolve("run"), tones(1, 0.5, 4, 1), null,
                 GradientSync.SINGLE, null)) {
             t.train();
             t.export(tmp.resolve("hf"));

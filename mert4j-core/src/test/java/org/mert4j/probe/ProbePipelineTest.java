@@ -61,10 +61,10 @@ class ProbePipelineTest {
         try (MertFeatures f = new MertFeatures(MertModel.random(config, 0, "cpu"), "preset:tiny", "preset-tiny-0")) {
             List<ProbeResult> r = ProbeRunner.run(task, f, dir.resolve("cache"), "sweep",
                     ProbeSettings.marble().withMaxEpochs(3), n -> {});
-            assertEquals(config.numHiddenLayers() + 2, r.size());
+            assertEquals(config.numHiddenStates() + 1, r.size());
             assertEquals("all", r.get(r.size() - 1).layers());
             double[] w = r.get(r.size() - 1).layerWeights();
-            assertEquals(config.numHiddenLayers(), w.length);
+            assertEquals(config.transformer().numLayers(), w.length);
             assertEquals(1.0, java.util.Arrays.stream(w).sum(), 1e-5);
             for (ProbeResult p : r) {
                 assertTrue(p.test() >= 0 && p.test() <= 1, "key score out of range: " + p.test());

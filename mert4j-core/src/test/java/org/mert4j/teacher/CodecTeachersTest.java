@@ -9,7 +9,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.mert4j.teacher.rvq.CodeTeacher;
-import org.mert4j.teacher.rvq.CodeTeachers;
 
 /** EnCodec codes as label streams: one stream per codebook, cut to the encoder's frames. */
 class CodecTeachersTest {
@@ -20,7 +19,8 @@ class CodecTeachersTest {
         float[] x = SpectralFeaturesTest.noise(24000);
         Manifest m = new Manifest(Path.of("."), 24000, List.of(new Manifest.Entry("x.wav", x.length)));
         TeacherSettings s = new TeacherSettings(Path.of("."), ENCODEC, null, 0, 0, false, 0, 0, "cpu", line -> { });
-        try (LabelTeacher t = Teachers.get("encodec").create(s, m); CodeTeacher codec = CodeTeachers.load(ENCODEC, "cpu")) {
+        try (LabelTeacher t = Teachers.get("encodec").create(s, m);
+             CodeTeacher codec = CodeTeacherFolders.load(ENCODEC, "cpu")) {
             assertEquals(8, t.streams().size());
             assertEquals("encodec_0", t.streams().get(0).name());
             assertEquals(1024, t.streams().get(0).classes());

@@ -65,19 +65,20 @@ public final class LabelThroughputBenchmark {
                     + " of compute%n", audioSeconds, compute, audioSeconds / compute);
 
             // the k-means assignment alone, on frames of the model's width
-            float[] frames = new float[(int) (audioSeconds * 75) * config.hiddenSize()];
+            int h = config.transformer().hiddenSize();
+            float[] frames = new float[(int) (audioSeconds * 75) * h];
             java.util.Random r = new java.util.Random(0);
             for (int i = 0; i < frames.length; i++) {
                 frames[i] = (float) r.nextGaussian();
             }
             try (KMeans km = KMeans.load(work.resolve("labels/kmeans-hubert_l" + layer + ".safetensors"), device)) {
-                Tensor x = Tensors.fromFloats(frames, frames.length / config.hiddenSize(), config.hiddenSize());
+                Tensor x = Tensors.fromFloats(frames, frames.length / h, h);
                 km.predict(x);
                 long t2 = System.nanoTime();
                 km.predict(x);
                 double p = (System.nanoTime() - t2) / 1e9;
                 System.out.printf(Locale.ROOT, "k-means assignment alone (k %d, D %d): %.3f s for %.0f s of frames:"
-                        + " %.3g h of audio per hour%n", k, config.hiddenSize(), p, audioSeconds, audioSeconds / p);
+                        + " %.3g h of audio per hour%n", k, h, p, audioSeconds, audioSeconds / p);
             }
         }
     }

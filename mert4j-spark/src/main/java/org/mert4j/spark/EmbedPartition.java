@@ -36,7 +36,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row>, Serializa
         }
         MertModel model = ModelCache.get(config.model(), config.device(), config.torchThreads());
         EmbedOptions options = config.options();
-        int[] layers = options.resolveLayers(model.config().numHiddenLayers() + 1);
+        int[] layers = options.resolveLayers(model.config().numHiddenStates());
         return new Iterator<>() {
             @Override
             public boolean hasNext() {

@@ -25,6 +25,7 @@ import org.mert4j.index.VectorIndex;
 import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.MertModel;
 import org.mert4j.tensor.FloatArray;
+import org.mert4j.testing.Wav;
 
 /**
  * The catalogue job and the Dataset API in local[2] mode on the example audio, generated tones and bad
@@ -94,8 +95,8 @@ class EmbedJobTest {
 
         Map<String, Row> rows = byFileName(spark.read().parquet(out.toString()));
         assertEquals(8, rows.size());
-        int layers = reference.config().numHiddenLayers() + 1;
-        int hidden = reference.config().hiddenSize();
+        int layers = reference.config().numHiddenStates();
+        int hidden = reference.config().transformer().hiddenSize();
         double worst = 0;
         for (String good : List.of("arpeggio-44k-stereo.mp3", "chords-24k.flac", "tone-3s.wav", "tone-7s-16k.wav",
                 "tone-11s-44k.wav")) {

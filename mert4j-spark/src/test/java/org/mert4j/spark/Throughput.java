@@ -9,6 +9,7 @@ import org.apache.spark.sql.SparkSession;
 import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
+import org.mert4j.testing.Wav;
 
 /**
  * Benchmark, not a test: Spark local[2] job against an in-process loop over the same generated files.

@@ -15,21 +15,24 @@ public final class Flops {
         double flops = 0;
         long len = samples;
         int in = 1;
-        for (int i = 0; i < c.convDim().length; i++) {
-            len = (len - c.convKernel()[i]) / c.convStride()[i] + 1;
+        MertConfig.ConvFront front = c.convFront();
+        for (int i = 0; i < front.layers(); i++) {
+            int kernel = front.kernels().get(i);
+            len = (len - kernel) / front.strides().get(i) + 1;
             if (len <= 0) {
                 return 0;
             }
-            flops += 2.0 * in * c.convDim()[i] * c.convKernel()[i] * len;
-            in = c.convDim()[i];
+            flops += 2.0 * in * front.dims().get(i) * kernel * len;
+            in = front.dims().get(i);
         }
         long t = len;
-        int h = c.hiddenSize();
+        int h = c.transformer().hiddenSize();
         flops += 2.0 * in * h * t; // feature projection
-        flops += 2.0 * h * ((double) h / c.numConvPosEmbeddingGroups()) * c.numConvPosEmbeddings() * t;
-        double perLayer = 2.0 * t * (4.0 * h * h + 2.0 * h * c.intermediateSize()) // q, k, v, out, feed-forward
+        flops += 2.0 * h * ((double) h / c.positionalConv().groups()) * c.positionalConv().kernel() * t;
+        int f = c.transformer().intermediateSize();
+        double perLayer = 2.0 * t * (4.0 * h * h + 2.0 * h * f) // q, k, v, out, feed-forward
                 + 2.0 * 2.0 * t * t * h; // Q K^T and P V
-        flops += perLayer * c.numHiddenLayers();
+        flops += perLayer * c.transformer().numLayers();
         return flops * batch;
     }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.InferenceMode;
@@ -123,28 +122,8 @@ public final class EncodecModel implements CodeTeacher {
         }
         try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
             Tensor codes = encode(Tensors.fromFloats(mono, 1, 1, mono.length)).select(0, 0);
-            return toInts(codes);
+            return Tensors.toIntRows(codes);
         }
-    }
-
-    /** Int64 [K, T] tensor (any device) to [K][T] Java ints. */
-    static int[][] toInts(Tensor codes) {
-        Tensor c = codes.to(new Device("cpu"), torch.ScalarType.Long).contiguous();
-        int k = (int) c.size(0);
-        int t = (int) c.size(1);
-        long[] flat = new long[k * t];
-        if (flat.length > 0) {
-            try (LongPointer p = new LongPointer(c.data_ptr())) {
-                p.capacity(flat.length).get(flat);
-            }
-        }
-        int[][] out = new int[k][t];
-        for (int i = 0; i < k; i++) {
-            for (int j = 0; j < t; j++) {
-                out[i][j] = (int) flat[i * t + j];
-            }
-        }
-        return out;
     }
 
     private void checkInput(Tensor audio) {

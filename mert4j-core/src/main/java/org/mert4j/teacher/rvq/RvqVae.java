@@ -183,21 +183,7 @@ public final class RvqVae extends Module implements CodeTeacher {
             throw new IllegalArgumentException("cannot encode an empty clip: the RVQ-VAE needs at least 1 sample");
         }
         try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-            Tensor c = encode(Tensors.fromFloats(mono, 1, 1, mono.length)).select(0, 0)
-                    .to(new Device("cpu"), torch.ScalarType.Long).contiguous();
-            int k = (int) c.size(0);
-            int t = (int) c.size(1);
-            long[] flat = new long[k * t];
-            try (org.bytedeco.javacpp.LongPointer p = new org.bytedeco.javacpp.LongPointer(c.data_ptr())) {
-                p.capacity(flat.length).get(flat);
-            }
-            int[][] out = new int[k][t];
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j < t; j++) {
-                    out[i][j] = (int) flat[i * t + j];
-                }
-            }
-            return out;
+            return Tensors.toIntRows(encode(Tensors.fromFloats(mono, 1, 1, mono.length)).select(0, 0));
         }
     }
 

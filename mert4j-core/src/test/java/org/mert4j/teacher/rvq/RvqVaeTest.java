@@ -16,6 +16,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mert4j.io.CheckpointException;
+import org.mert4j.teacher.CodeTeacherFolders;
 
 class RvqVaeTest {
     static final RvqVaeConfig SMALL = new RvqVaeConfig(24000, 4, new int[] {2, 4, 5, 8}, 8, 4, 64, 0.9, 0.25);
@@ -77,7 +78,7 @@ class RvqVaeTest {
         assertTrue(Files.isRegularFile(dir.resolve("model.safetensors")));
         float[] x = tones(1, 9).get(0);
         int[][] a = model.codes(x);
-        CodeTeacher loaded = CodeTeachers.load(dir, "cpu");
+        CodeTeacher loaded = CodeTeacherFolders.load(dir, "cpu");
         assertTrue(loaded instanceof RvqVae);
         int[][] b = loaded.codes(x);
         assertEquals(4, b.length);
@@ -105,7 +106,7 @@ class RvqVaeTest {
         Path dir = tmp.resolve("m");
         new RvqVae(SMALL, "cpu").save(dir);
         Files.writeString(dir.resolve("config.json"), SMALL.withCodebooks(4, 32).toJson().toString());
-        CheckpointException e = assertThrows(CheckpointException.class, () -> CodeTeachers.load(dir, "cpu"));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CodeTeacherFolders.load(dir, "cpu"));
         assertTrue(e.getMessage().contains("quantizer.0.embed"), e.getMessage());
     }
 

@@ -1,4 +1,4 @@
-package org.mert4j.teacher.rvq;
+package org.mert4j.teacher;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.mert4j.io.CheckpointException;
 import org.mert4j.teacher.encodec.EncodecConfig;
 import org.mert4j.teacher.encodec.EncodecModel;
+import org.mert4j.teacher.rvq.CodeTeacher;
+import org.mert4j.teacher.rvq.RvqVae;
+import org.mert4j.teacher.rvq.RvqVaeConfig;
 
 /** Opens a teacher model folder by its config.json {@code model_type}: EnCodec or mert4j's RVQ-VAE. */
-public final class CodeTeachers {
-    private CodeTeachers() {}
+public final class CodeTeacherFolders {
+    private CodeTeacherFolders() {}
 
     /** The folder's model_type ("encodec" or "mert4j_rvq_vae"). */
     public static String modelType(Path dir) {

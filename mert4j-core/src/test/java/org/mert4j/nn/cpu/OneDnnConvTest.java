@@ -1,4 +1,4 @@
-package org.mert4j.nn;
+package org.mert4j.nn.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.mert4j.nn;
+package org.mert4j.nn.cpu;
 
 import org.bytedeco.pytorch.Dispatcher;
 import org.bytedeco.pytorch.GenericList;
@@ -18,13 +18,11 @@ import org.bytedeco.pytorch.global.torch;
  * (see {@link org.mert4j.tensor.CpuThreads}). Inference only: the operator has no autograd formula.
  */
 public final class OneDnnLinear {
-    /** {@code -Dmert4j.onednn=false} keeps every Linear on torch.linear (for before/after timings). */
-    public static final String DISABLE_PROPERTY = "mert4j.onednn";
     private static final OperatorHandle LINEAR;
 
     static {
         OperatorHandle linear = null;
-        if (torch.hasMKLDNN() && !"false".equals(System.getProperty(DISABLE_PROPERTY))) {
+        if (torch.hasMKLDNN()) {
             try {
                 Dispatcher d = Dispatcher.singleton();
                 // retained: the first call may come inside a PointerScope, which would free it on close

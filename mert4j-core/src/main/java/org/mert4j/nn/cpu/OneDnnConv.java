@@ -1,4 +1,4 @@
-package org.mert4j.nn;
+package org.mert4j.nn.cpu;
 
 import java.util.Arrays;
 import org.bytedeco.pytorch.Dispatcher;

@@ -1,4 +1,4 @@
-package org.mert4j.cli;
+package org.mert4j.testing;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -6,13 +6,13 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Writes small 16-bit PCM mono WAV files for tests. */
-final class Wav {
+/** Writes small 16-bit PCM mono WAV files for tests (shared with the other modules' tests). */
+public final class Wav {
     private Wav() {
     }
 
     /** A chirp-like tone with a little noise, so that windows differ from each other. */
-    static Path write(Path file, double seconds, int sampleRate, long seed) throws IOException {
+    public static Path write(Path file, double seconds, int sampleRate, long seed) throws IOException {
         int n = (int) Math.round(seconds * sampleRate);
         java.util.Random rnd = new java.util.Random(seed);
         ByteBuffer b = ByteBuffer.allocate(44 + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
@@ -31,7 +31,7 @@ final class Wav {
     }
 
     /** A 32-bit float mono WAV (WAVE_FORMAT_IEEE_FLOAT) of exactly these samples, NaN and infinity included. */
-    static Path writeFloat(Path file, float[] samples, int sampleRate) throws IOException {
+    public static Path writeFloat(Path file, float[] samples, int sampleRate) throws IOException {
         int n = samples.length;
         ByteBuffer b = ByteBuffer.allocate(58 + 4 * n).order(ByteOrder.LITTLE_ENDIAN);
         b.put("RIFF".getBytes()).putInt(50 + 4 * n).put("WAVE".getBytes());

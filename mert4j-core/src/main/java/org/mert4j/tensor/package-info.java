@@ -1,0 +1,7 @@
+/**
+ * Small helpers around libtorch: copies between Java arrays and tensors, {@code FloatArray} (what mert4j hands to Java
+ * callers), device names and the CPU thread pools.
+ *
+ * <p>May use: no other mert4j package: everything else may use it.
+ */
+package org.mert4j.tensor;

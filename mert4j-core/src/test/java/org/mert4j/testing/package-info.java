@@ -1,0 +1,6 @@
+/**
+ * Test helpers shared with the other modules' tests through mert4j-core's test jar.
+ *
+ * <p>May use: nothing but the JDK.
+ */
+package org.mert4j.testing;
