@@ -163,9 +163,9 @@ public final class EmbedCommand implements Callable<Integer> {
         }
         Layout layout = chooseLayout(fmt, files.size());
         MertConfig config = source.config();
-        int[] layerIdx = layers.resolve(config.numHiddenLayers() + 1); // a usage error before anything is written
+        int[] layerIdx = layers.resolve(config.numHiddenStates()); // a usage error before anything is written
         EmbeddingInfo wanted = new EmbeddingInfo(source.displayName(), source.fingerprint(),
-                config.numHiddenLayers() + 1, layerIdx, pool.name().toLowerCase(Locale.ROOT),
+                config.numHiddenStates(), layerIdx, pool.name().toLowerCase(Locale.ROOT),
                 WindowConverter.describe(window), config.sampleRate());
         Map<InputFile, Path> targets = layout == Layout.JSONL ? Map.of() : targets(layout, files, fmt);
         Path folder = layout == Layout.FOLDER ? out : out.toAbsolutePath().getParent();

@@ -93,7 +93,7 @@ final class PretrainPreflight {
                         + " %s, %s, %d micro-batch(es) per update", num(o.beta1()), num(o.beta2()), num(o.eps()),
                 num(o.weightDecay()), num(o.clipNorm()), o.precision(), o.gradAccum()));
         lines.add(String.format(Locale.ROOT, "model: %d layers, hidden %d, %d Hz; batches of %d clips of %s s per"
-                        + " rank; %s, %d rank(s) x %d thread(s)", enc.numHiddenLayers(), enc.hiddenSize(),
+                        + " rank; %s, %d rank(s) x %d thread(s)", enc.transformer().numLayers(), enc.transformer().hiddenSize(),
                 enc.sampleRate(), clips, num(c.data().cropSeconds()), r.device(), world, threads));
         lines.add(String.format(Locale.ROOT, "run folder %s: metrics every %d updates, checkpoint every %d (last %d"
                 + " kept)", out, r.logEvery(), r.saveEvery(), r.keepLast()));

@@ -1,5 +1,6 @@
 package org.mert4j.cli;
 
+import org.mert4j.testing.Wav;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -39,7 +39,7 @@ public final class HubertKMeansTeacher implements TeacherFactory {
                         + " with --sample-rate " + model.sampleRate());
             }
             // a negative layer counts back from the last hidden state, as in Python; the record holds the index
-            int states = model.config().numHiddenLayers() + 1;
+            int states = model.config().numHiddenStates();
             int layer = s.layer() < 0 ? states + s.layer() : s.layer();
             if (layer < 0 || layer >= states) {
                 throw new IllegalArgumentException("--layer " + s.layer() + " does not exist: the model has hidden"

@@ -20,7 +20,7 @@ class CheckpointsTest {
     @Test
     void resumeSkipsADamagedNewestCheckpointAndAnEmptyTrainerStateIsAClearError(@TempDir Path run) throws Exception {
         PretrainConfig c = TrainerTest.tiny(4, 2);
-        try (Trainer t = new Trainer(c, run, new ToneBatches(2, 0.5, 4, 1), null, GradientSync.SINGLE, null)) {
+        try (Trainer t = new Trainer(c, run, TrainerTest.tones(2, 0.5, 4, 1), null, GradientSync.SINGLE, null)) {
             t.train();
         }
         Path newest = run.resolve("checkpoints/step-00000004");
@@ -30,7 +30,7 @@ class CheckpointsTest {
         byte[] model = Files.readAllBytes(newest.resolve("model.safetensors"));
         Files.write(newest.resolve("model.safetensors"), java.util.Arrays.copyOf(model, model.length / 2));
         List<String> notices = new ArrayList<>();
-        try (Trainer t = new Trainer(c.with("run.max_steps=5"), run, new ToneBatches(2, 0.5, 4, 1), null,
+        try (Trainer t = new Trainer(c.with("run.max_steps=5"), run, TrainerTest.tones(2, 0.5, 4, 1), null,
                 GradientSync.SINGLE, new Trainer.Listener() {
                     @Override
                     public void onNotice(String message) {
@@ -44,7 +44,7 @@ class CheckpointsTest {
                 notices::toString);
 
         Files.writeString(older.resolve("trainer.json"), "");
-        try (Trainer t = new Trainer(c, run, new ToneBatches(2, 0.5, 4, 1), null, GradientSync.SINGLE, null)) {
+        try (Trainer t = new Trainer(c, run, TrainerTest.tones(2, 0.5, 4, 1), null, GradientSync.SINGLE, null)) {
             CheckpointException e = assertThrows(CheckpointException.class,
                     () -> Checkpoints.load(older, t.model(), null));
             assertTrue(e.getMessage().contains("trainer.json") && e.getMessage().contains("empty"), e.getMessage());

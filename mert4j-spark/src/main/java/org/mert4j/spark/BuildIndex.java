@@ -53,7 +53,7 @@ public final class BuildIndex {
                 throw new IllegalArgumentException("layer " + layer + " counts back from the model's last hidden"
                         + " state: give MODEL_DIR, or the hidden state as an index from 0");
             }
-            int states = MertConfig.fromJson(Path.of(model).resolve("config.json")).numHiddenLayers() + 1;
+            int states = MertConfig.fromJson(Path.of(model).resolve("config.json")).numHiddenStates();
             if (states + layer < 0) {
                 throw new IllegalArgumentException("layer " + layer + " does not exist: " + model + " has hidden"
                         + " states 0.." + (states - 1));
