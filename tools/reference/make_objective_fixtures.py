@@ -23,7 +23,8 @@ Writes mert4j-core/src/test/resources/pretrain/objective/:
                       (int8), labels_k [B, T] (int64), the heads' weights (final_proj.*,
                       label_embs_concat, cqt_proj.*) and grad.<name> for a few parameters per case
   case.json           settings and the loss parts of each case ("masked": the MERT-v1 weights;
-                      "with_unmasked": pred_nomask_weight 0.5 as well)
+                      "with_unmasked": pred_nomask_weight 0.5 as well; "cqt_all_frames": the CQT scored on
+                      every frame, mert4j's cqt_frames: all, an extension of MERT's objective)
   masks.json          statistics of the span masks that fairseq's compute_mask_indices gives for
                       MERT's settings (mask_prob 0.8, length 5, min_masks 2, same count per batch)
 """
@@ -154,7 +155,7 @@ def contrastive_logits(proj, target, label_embs):
     return logits.transpose(0, 1)  # [S, 1 + C]
 
 
-def objective(model, heads, noisy, cqt_target, mask, labels, masked_weight, unmasked_weight):
+def objective(model, heads, noisy, cqt_target, mask, labels, masked_weight, unmasked_weight, cqt_frames="masked"):
     features = model.feature_extractor(noisy)  # [B, C, T]
     features = GradMultiply.apply(features, FEATURE_GRAD_MULT)
     penalty = features.float().pow(2).mean()
@@ -183,8 +184,10 @@ def objective(model, heads, noisy, cqt_target, mask, labels, masked_weight, unma
     if unmasked_weight > 0:
         loss = loss + unmasked_weight * sum(ce_unmasked)
         sample_size += int((~mask).sum())
-    cqt_pred = F.linear(x[mask], heads["cqt_proj.weight"], heads["cqt_proj.bias"])
-    cqt_mse = F.mse_loss(cqt_pred, cqt_target[mask])
+    # MERT scores the CQT on masked frames; mert4j's cqt_frames: all scores every frame
+    scored = mask if cqt_frames == "masked" else torch.ones_like(mask)
+    cqt_pred = F.linear(x[scored], heads["cqt_proj.weight"], heads["cqt_proj.bias"])
+    cqt_mse = F.mse_loss(cqt_pred, cqt_target[scored])
     # the criterion scales extra losses by the sample size; the trainer divides gradients by it
     loss = loss + PENALTY_WEIGHT * penalty * sample_size + CQT_WEIGHT * cqt_mse * sample_size
     total = loss / sample_size
@@ -272,17 +275,18 @@ def main():
     tensors.update({k: v.contiguous() for k, v in heads.items()})
 
     cases = {}
-    for case, (wm, wu) in {"masked": (1.0, 0.0), "with_unmasked": (1.0, 0.5)}.items():
+    for case, (wm, wu, frames) in {"masked": (1.0, 0.0, "masked"), "with_unmasked": (1.0, 0.5, "masked"),
+                                   "cqt_all_frames": (1.0, 0.0, "all")}.items():
         model.zero_grad(set_to_none=True)
         params = {k: v.clone().requires_grad_(True) for k, v in heads.items()}
         total, parts = objective(model, params, torch.from_numpy(noisy.copy()), torch.from_numpy(cqt),
-                                 torch.from_numpy(mask), [torch.from_numpy(lab) for lab in labels], wm, wu)
+                                 torch.from_numpy(mask), [torch.from_numpy(lab) for lab in labels], wm, wu, frames)
         total.backward()
         named = dict(model.named_parameters())
         named.update(params)
         for g in GRADS:
             tensors[f"{case}.grad.{g}"] = named[g].grad.detach().clone().contiguous()
-        parts.update(masked_weight=wm, unmasked_weight=wu)
+        parts.update(masked_weight=wm, unmasked_weight=wu, cqt_frames=frames)
         cases[case] = parts
         print(case, json.dumps(parts))
 

@@ -134,7 +134,8 @@ public final class MertPretrainModel extends Module {
      * Loss parts of one micro-batch before normalisation.
      * @param maskedCe      sum over codebooks and masked frames of the cross-entropy
      * @param unmaskedCe    the same over unmasked frames (zero unless {@code objective.unmasked_weight} > 0)
-     * @param cqtSum        sum over masked frames and bins of the squared CQT error (zero without target)
+     * @param cqtSum        sum over the scored frames (masked, or all with {@code cqt_frames: all}) and bins of the
+     *                      squared CQT error (zero without target)
      * @param penaltySum    sum of the squared conv features
      * @param correct       per codebook, masked frames whose arg-max class is the label
      */
@@ -179,9 +180,12 @@ public final class MertPretrainModel extends Module {
         }
         Tensor cqtSum;
         if (batch.cqt() != null && objective.cqtWeight() > 0) {
-            Tensor target = Tensors.fromFloats(maskedCqt(batch.cqt(), batch.masks(), maskedIdx.length),
-                    maskedIdx.length, objective.cqtBins()).to(device, torch.ScalarType.Float);
-            cqtSum = cqtProj.forward(masked).to(torch.ScalarType.Float).sub(target).pow(new Scalar(2.0)).sum();
+            boolean all = scoresCqtOnAllFrames();
+            Tensor hidden = all ? last : masked;
+            int count = all ? b * (int) frames : maskedIdx.length;
+            Tensor target = Tensors.fromFloats(cqtRows(batch.cqt(), batch.masks(), all, count), count,
+                    objective.cqtBins()).to(device, torch.ScalarType.Float);
+            cqtSum = cqtProj.forward(hidden).to(torch.ScalarType.Float).sub(target).pow(new Scalar(2.0)).sum();
         } else {
             cqtSum = zero(device);
         }
@@ -244,7 +248,7 @@ public final class MertPretrainModel extends Module {
     /**
      * As the HuBERT criterion MERT trains with: cross-entropy weighted by {@code acoustic_weight} (masked)
      * and {@code unmasked_weight}, divided by the frames those weights score; the CQT error's mean over
-     * masked frames and bins times {@code cqt_weight}; the mean squared conv feature times
+     * the frames it scores (masked, or all with {@code cqt_frames: all}) and bins times {@code cqt_weight}; the mean squared conv feature times
      * {@code feature_penalty}.
      */
     public Terms terms(Sums s, Counts global) {
@@ -255,7 +259,8 @@ public final class MertPretrainModel extends Module {
         if (o.unmaskedWeight() > 0) {
             acoustic = acoustic.add(s.unmaskedCe().mul(new Scalar(o.unmaskedWeight() / scored)));
         }
-        Tensor cqt = s.cqtSum().mul(new Scalar(o.cqtWeight() / ((double) Math.max(1, global.masked()) * o.cqtBins())));
+        long cqtFrames = scoresCqtOnAllFrames() ? global.masked() + global.unmasked() : global.masked();
+        Tensor cqt = s.cqtSum().mul(new Scalar(o.cqtWeight() / ((double) Math.max(1, cqtFrames) * o.cqtBins())));
         Tensor penalty = s.penaltySum().mul(new Scalar(o.featurePenalty() / Math.max(1, global.featureValues())));
         return new Terms(acoustic, cqt, penalty);
     }
@@ -331,17 +336,22 @@ public final class MertPretrainModel extends Module {
         return out;
     }
 
-    private float[] maskedCqt(float[][][] cqt, boolean[][] masks, int count) {
+    /** CQT target rows of the masked frames, or of every frame, in flat frame order. */
+    private float[] cqtRows(float[][][] cqt, boolean[][] masks, boolean all, int count) {
         int bins = objective.cqtBins();
         float[] out = new float[count * bins];
         int k = 0;
         for (int b = 0; b < masks.length; b++) {
             for (int f = 0; f < masks[b].length; f++) {
-                if (masks[b][f]) {
+                if (all || masks[b][f]) {
                     System.arraycopy(cqt[b][f], 0, out, k++ * bins, bins);
                 }
             }
         }
         return out;
+    }
+
+    private boolean scoresCqtOnAllFrames() {
+        return objective.cqtFrames().equals("all");
     }
 }

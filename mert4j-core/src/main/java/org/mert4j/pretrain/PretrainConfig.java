@@ -47,6 +47,7 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
             double cqtWeight,
             int cqtBins,
             String cqtTarget,
+            String cqtFrames,
             double featurePenalty,
             double maskProb,
             int maskLength,
@@ -214,7 +215,7 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 enc.put("layerdrop", 0.0);
                 t.set("encoder", enc);
                 t.set("data", JSON.valueToTree(new Data(null, null, null, null, 2.0, 1.0, 8 * 48_000, 2, 1)));
-                t.set("objective", JSON.valueToTree(new Objective(16, 0.1, 1.0, 0.0, 1.0, 336, "magnitude", 10.0, 0.8, 5, 2,
+                t.set("objective", JSON.valueToTree(new Objective(16, 0.1, 1.0, 0.0, 1.0, 336, "magnitude", "masked", 10.0, 0.8, 5, 2,
                         0.5, 3, 0.25, 0.5, 0.1)));
                 t.set("optim", JSON.valueToTree(new Optim(2e-3, 0.9, 0.98, 1e-6, 0.01, 30, 2000, 10.0, 1, "fp32")));
                 t.set("run", JSON.valueToTree(new Run(300, 100, 3, 10, 100, 2, 5, "cpu", 0)));
@@ -224,7 +225,7 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 enc.put("layerdrop", 0.05);
                 t.set("encoder", enc);
                 t.set("data", JSON.valueToTree(new Data(null, null, null, null, 5.0, 2.0, 8 * 120_000, 2, 1)));
-                t.set("objective", JSON.valueToTree(new Objective(64, 0.1, 1.0, 0.0, 1.0, 336, "magnitude", 10.0, 0.8, 5, 2,
+                t.set("objective", JSON.valueToTree(new Objective(64, 0.1, 1.0, 0.0, 1.0, 336, "magnitude", "masked", 10.0, 0.8, 5, 2,
                         0.5, 3, 0.5, 1.0, 0.1)));
                 t.set("optim", JSON.valueToTree(new Optim(5e-4, 0.9, 0.98, 1e-6, 0.01, 32_000, 400_000, 10.0, 1, "fp32")));
                 t.set("run", JSON.valueToTree(new Run(400_000, 5000, 3, 100, 5000, 20, 5, "cpu", 0)));
@@ -235,7 +236,7 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 enc.put("feat_proj_dropout", 0.0);
                 t.set("encoder", enc);
                 t.set("data", JSON.valueToTree(new Data(null, null, null, null, 5.0, 2.0, 4 * 120_000, 2, 1)));
-                t.set("objective", JSON.valueToTree(new Objective(128, 0.1, 1.0, 0.0, 1.0, 336, "magnitude", 10.0, 0.8, 5, 2,
+                t.set("objective", JSON.valueToTree(new Objective(128, 0.1, 1.0, 0.0, 1.0, 336, "magnitude", "masked", 10.0, 0.8, 5, 2,
                         0.5, 3, 0.5, 1.5, 1.0)));
                 t.set("optim", JSON.valueToTree(new Optim(1.5e-3, 0.9, 0.98, 1e-6, 0.01, 32_000, 400_000, 1.0, 1, "bf16")));
                 t.set("run", JSON.valueToTree(new Run(400_000, 5000, 3, 100, 5000, 20, 5, "cuda", 0)));
@@ -265,6 +266,8 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 "objective.feature_grad_mult must be in [0, 1]");
         check(List.of("magnitude", "log").contains(objective.cqtTarget()),
                 "objective.cqt_target must be magnitude (MERT) or log (log-magnitude standardised per clip)");
+        check(List.of("masked", "all").contains(objective.cqtFrames()),
+                "objective.cqt_frames must be masked (MERT) or all");
         check(objective.cqtBins() >= 7, "objective.cqt_bins must be at least 7 (the CQT spans 7 octaves)");
         check(objective.acousticWeight() >= 0 && objective.unmaskedWeight() >= 0 && objective.cqtWeight() >= 0
                 && objective.featurePenalty() >= 0, "objective weights must be >= 0");

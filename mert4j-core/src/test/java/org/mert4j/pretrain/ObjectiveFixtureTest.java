@@ -30,7 +30,8 @@ import org.mert4j.tensor.Tensors;
 /**
  * MERT's pretraining objective against the reference made by tools/reference/make_objective_fixtures.py
  * (the MERT repository's model and HuBERT criterion semantics on transformers' HubertModel): the same
- * weights, noisy batch, CQT target, masks and labels must give the same loss parts and gradients.
+ * weights, noisy batch, CQT target, masks and labels must give the same loss parts and gradients. A third
+ * case scores the CQT on every frame ({@code cqt_frames: all}, mert4j's extension), computed the same way.
  * Tolerances: loss parts 1e-5 relative; gradients 1e-4 of the largest gradient of the tensor (fp32,
  * different kernels and summation orders).
  */
@@ -107,6 +108,7 @@ class ObjectiveFixtureTest {
                 "objective.unmasked_weight=" + c.get("unmasked_weight").asDouble(),
                 "objective.cqt_weight=" + s.get("cqt_weight").asDouble(),
                 "objective.cqt_bins=" + s.get("cqt_bins").asInt(),
+                "objective.cqt_frames=" + c.get("cqt_frames").asText(),
                 "objective.feature_penalty=" + s.get("feature_penalty").asDouble(),
                 "objective.feature_grad_mult=" + s.get("feature_grad_mult").asDouble()));
     }
@@ -139,7 +141,7 @@ class ObjectiveFixtureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"masked", "with_unmasked"})
+    @ValueSource(strings = {"masked", "with_unmasked", "cqt_all_frames"})
     void lossPartsAndGradientsMatchTheReference(String name) {
         JsonNode c = fixture.get("cases").get(name);
         System.out.println("objective case " + name + ":");
@@ -164,7 +166,8 @@ class ObjectiveFixtureTest {
             }
             assertRelative((wm * ceMasked + wu * ceUnmasked) / c.get("sample_size").asDouble(), t.acoustic().item_double(),
                     "acoustic term");
-            assertRelative(c.get("cqt_mse").asDouble(), t.cqt().item_double(), "CQT term (mse)");
+            assertRelative(c.get("cqt_mse").asDouble(), t.cqt().item_double(),
+                    "CQT term (mse, " + c.get("cqt_frames").asText() + " frames)");
             assertRelative(settings().get("feature_penalty").asDouble() * c.get("penalty").asDouble(),
                     t.penalty().item_double(), "penalty term (10 x mean)");
             Tensor total = t.total();
