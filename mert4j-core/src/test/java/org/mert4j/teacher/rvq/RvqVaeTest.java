@@ -46,8 +46,15 @@ class RvqVaeTest {
         RvqVae model = new RvqVae(SMALL, "cpu");
         RvqTrainOptions opts = new RvqTrainOptions(40, 4, 3e-3, 1e-2, 7, 6400, true, 0.05);
         RvqVaeTrainer trainer = new RvqVaeTrainer(model, opts);
+        // held-out tones: the training loss of a few steps is too noisy to compare (random crops, codebook resets)
+        float[][] heldOut = {Arrays.copyOf(tones(1, 99).get(0), 6400), Arrays.copyOfRange(tones(1, 98).get(0), 3200, 9600)};
+        double before = trainer.evaluate(heldOut);
         List<RvqStepStats> stats = new ArrayList<>();
         trainer.train(data, stats::add);
+        double after = trainer.evaluate(heldOut);
+        for (RvqStepStats s : stats) {
+            assertTrue(Double.isFinite(s.reconstruction()), "step " + s + ": reconstruction loss is not finite");
+        }
         double first = mean(stats.subList(0, 5));
         double last = mean(stats.subList(stats.size() - 5, stats.size()));
         RvqStepStats end = stats.get(stats.size() - 1);
@@ -57,10 +64,11 @@ class RvqVaeTest {
                 perplexity[k] += s.perplexity()[k] / 5;
             }
         }
-        System.out.printf("RVQ-VAE training: reconstruction loss (wave L1 + STFT) %.3f (steps 1-5) -> %.3f (steps 36-40),"
-                + " mean perplexity of the last 5 steps %s; last %s%n", first, last, Arrays.toString(perplexity), end);
-        // a clear margin: at least 40% lower after 40 steps (measured: about 60% lower)
-        assertTrue(last < 0.6 * first, "reconstruction loss went from " + first + " to " + last);
+        System.out.printf("RVQ-VAE training: held-out waveform L1 %.3f -> %.3f; training loss (wave L1 + STFT) %.3f (steps 1-5)"
+                + " -> %.3f (steps 36-40), mean perplexity of the last 5 steps %s; last %s%n",
+                before, after, first, last, Arrays.toString(perplexity), end);
+        // a clear margin: at least 30% lower on held-out tones after 40 steps (measured: about 50% lower)
+        assertTrue(after < 0.7 * before, "held-out waveform L1 went from " + before + " to " + after);
         for (double p : perplexity) {
             assertTrue(p > 1.5, "perplexity " + p + ": a codebook (nearly) always picks the same code");
         }
