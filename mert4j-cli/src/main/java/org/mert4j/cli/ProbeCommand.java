@@ -90,6 +90,8 @@ public final class ProbeCommand implements Callable<Integer> {
             + " to see what it costs on this task")
     private boolean int8;
 
+    private ModelSource source;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -109,7 +111,7 @@ public final class ProbeCommand implements Callable<Integer> {
             cache = taskDir.resolve("probe-cache");
         }
         if (out == null) {
-            out = taskDir.resolve("probe-results").resolve(folderName(model));
+            out = taskDir.resolve("probe-results").resolve(folderName(model, err));
         }
         ProbeSettings settings = ProbeSettings.marble().withMaxEpochs(epochs).withHidden(probe.equals("mlp") ? 512 : 0);
         if (lrs != null && !lrs.isEmpty()) {
@@ -121,7 +123,7 @@ public final class ProbeCommand implements Callable<Integer> {
             if (!(extractors.get(0) instanceof MertFeatures m)) {
                 throw new UsageException("--int8 needs a model folder or preset:NAME, not " + model);
             }
-            ModelSource src = ModelSource.parse(model);
+            ModelSource src = source(err);
             extractors.add(new MertFeatures(src.open(device, err, true), m.name() + "-int8",
                     fingerprint(src) + "-int8"));
         }
@@ -129,7 +131,7 @@ public final class ProbeCommand implements Callable<Integer> {
             if (extractors.get(0) instanceof MertFeatures m && !model.startsWith("preset:")) {
                 MertModel random = MertModel.random(m.model().config(), 0, device, ModelSource.cpuOptions(false));
                 extractors.add(new MertFeatures(random,
-                        "random-init", "random-" + MertFeatures.fingerprint(Path.of(model))));
+                        "random-init", "random-" + MertFeatures.fingerprint(source(err).dir())));
             }
             if (!model.equals("mfcc")) {
                 extractors.add(new SignalFeatures(SignalFeatures.Kind.MFCC));
@@ -180,12 +182,19 @@ public final class ProbeCommand implements Callable<Integer> {
     }
 
     /** A folder name for the model's results: the model folder's name, preset-NAME, mfcc or cqt. */
-    static String folderName(String model) {
+    private String folderName(String model, PrintWriter err) {
         if (model.equals("mfcc") || model.equals("cqt")) {
             return model;
         }
-        ModelSource src = ModelSource.parse(model);
-        return src.isPreset() ? "preset-" + src.preset() : src.displayName();
+        return source(err).folderName();
+    }
+
+    /** The model, parsed once: a Hub id is resolved (and downloaded) only the first time. */
+    private ModelSource source(PrintWriter err) {
+        if (source == null) {
+            source = ModelSource.parse(model, err);
+        }
+        return source;
     }
 
     private FeatureExtractor open(String text, PrintWriter err) {
@@ -195,7 +204,7 @@ public final class ProbeCommand implements Callable<Integer> {
         if (text.equals("cqt")) {
             return new SignalFeatures(SignalFeatures.Kind.CQT);
         }
-        ModelSource src = ModelSource.parse(text);
+        ModelSource src = source(err);
         return new MertFeatures(src.open(device, err), src.displayName(), fingerprint(src));
     }
 
