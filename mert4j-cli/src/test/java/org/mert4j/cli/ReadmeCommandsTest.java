@@ -1,5 +1,6 @@
 package org.mert4j.cli;
 
+import org.mert4j.testing.HubStandIn;
 import org.mert4j.testing.Wav;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -147,13 +148,20 @@ class ReadmeCommandsTest {
         Path in = sandbox.resolve(".commands.jsonl");
         Path results = sandbox.resolve(".results.jsonl");
         Files.write(in, lines, StandardCharsets.UTF_8);
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-                "-cp", System.getProperty("java.class.path"), ReadmeRunner.class.getName(), in.toString(),
-                results.toString()).directory(sandbox.toFile()).redirectErrorStream(true)
-                .redirectOutput(sandbox.resolve(".runner.log").toFile()).start();
-        boolean finished = p.waitFor(8, TimeUnit.MINUTES);
-        if (!finished) {
-            p.destroyForcibly();
+        // Hub ids in the README (m-a-p/MERT-v1-95M) come from a local stand-in serving the sandbox's model folder
+        try (HubStandIn hub = HubStandIn.start().serve("m-a-p/MERT-v1-95M", sandbox.resolve("MERT-v1-95M"))) {
+            ProcessBuilder b = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx2g", "-cp", System.getProperty("java.class.path"), ReadmeRunner.class.getName(), in.toString(),
+                    results.toString()).directory(sandbox.toFile()).redirectErrorStream(true)
+                    .redirectOutput(sandbox.resolve(".runner.log").toFile());
+            b.environment().put("HF_HUB_CACHE", sandbox.resolve(".hf-cache").toString());
+            b.environment().put("HF_ENDPOINT", hub.endpoint());
+            b.environment().remove("HF_HUB_OFFLINE");
+            Process p = b.start();
+            boolean finished = p.waitFor(8, TimeUnit.MINUTES);
+            if (!finished) {
+                p.destroyForcibly();
+            }
         }
         List<String> got = Files.exists(results) ? Files.readAllLines(results) : List.of();
         List<String> failures = new ArrayList<>();
