@@ -117,7 +117,7 @@ class DatasetImportTest {
 
     @Test
     void giantStepsTrainsOnTheMtgKeysSplitByArtistAndTestsOnGiantSteps() throws IOException {
-        Path dir = giantSteps(tmp.resolve("GS"));
+        Path dir = FakeDatasets.giantSteps(tmp.resolve("GS"), MP3);
         TaskDraft draft = Datasets.get("giantsteps-key").read(dir);
         assertEquals(Map.of("MTG key confidence below 2", 1, "MTG key: more than one key", 1), draft.report().skipped());
         Task t = Task.load(TaskFolderWriter.write(draft, dir, tmp.resolve("tasks/gs"), false));
@@ -138,7 +138,7 @@ class DatasetImportTest {
 
     @Test
     void magnaTagATuneUsesTheTop50TagsAndTheFolderSplit() throws IOException {
-        Path dir = magnaTagATune(tmp.resolve("MTT"));
+        Path dir = FakeDatasets.magnaTagATune(tmp.resolve("MTT"), MP3);
         TaskDraft draft = Datasets.get("mtat").read(dir);
         assertEquals(List.of("9/missing-clip.mp3"), draft.report().missing());
         assertEquals(List.of("e/not-in-csv.mp3"), draft.report().unused());
@@ -155,7 +155,7 @@ class DatasetImportTest {
 
     @Test
     void emoMusicStandardisesArousalAndValenceAndSplitsTheDevelopmentSetByArtist() throws IOException {
-        Path dir = emoMusic(tmp.resolve("emomusic"));
+        Path dir = FakeDatasets.emoMusic(tmp.resolve("emomusic"), MP3);
         Task t = Task.load(TaskFolderWriter.write(Datasets.get("emomusic").read(dir), dir, tmp.resolve("tasks/emo"),
                 false));
         assertEquals(TaskType.REGRESSION, t.type());
@@ -184,96 +184,6 @@ class DatasetImportTest {
         return out;
     }
 
-    /** GiantSteps key (test) and GiantSteps MTG key (train/valid) as their repositories ship them. */
-    static Path giantSteps(Path dir) throws IOException {
-        Path test = dir.resolve("giantsteps-key-dataset-master");
-        int frames = 20;
-        for (String[] t : new String[][] {{"1000", "C minor"}, {"1001", "Eb minor"}, {"1002", "F# major"}}) {
-            FakeDatasets.text(test.resolve("annotations/key/" + t[0] + ".LOFI.key"), t[1]);
-            FakeDatasets.text(test.resolve("annotations/genre/" + t[0] + ".LOFI.genre"), "house");
-            FakeDatasets.text(test.resolve("md5/" + t[0] + ".LOFI.md5"), "0123456789abcdef0123456789abcdef");
-            FakeDatasets.mp3(MP3, test.resolve("audio/" + t[0] + ".LOFI.mp3"), frames++);
-        }
-        Path mtg = dir.resolve("giantsteps-mtg-key-dataset-master");
-        FakeDatasets.text(mtg.resolve("annotations/annotations.txt"), "ID\tMANUAL KEY\tC\n"
-                + "101\tD# minor\t2\n102\tA major\t2\n103\tF minor\t2\n104\tD minor\t2\t\n105\tG major\t2\n"
-                + "106\tC major\t1\n107\tA minor / C major\t2\n");
-        FakeDatasets.text(mtg.resolve("annotations/beatport_metadata.txt"), "ID\tARTIST\tSONG TITLE\tMIX\tLABEL\t"
-                + "BP GENRE\tBP BPM\tBP KEY\n"
-                + "101\tArtist 1, Artist 0\tOne\tOriginal Mix\tL\tTrance\t132\tD# major\n"
-                + "102\tArtist 1\tTwo\tOriginal Mix\tL\tTrance\t130\tA major\n"
-                + "103\tArtist 28\tThree\tOriginal Mix\tL\tTechno\t128\tF minor\n"
-                + "104\tArtist 3\tFour\tOriginal Mix\tL\tTechno\t128\tD minor\n"
-                + "105\t Artist 4 \tFive\tOriginal Mix\tL\tHouse\t124\tG major\n"
-                + "106\tArtist 3\tSix\tOriginal Mix\tL\tHouse\t124\tC major\n"
-                + "107\tArtist 4\tSeven\tOriginal Mix\tL\tHouse\t124\tA minor\n");
-        for (String id : List.of("101", "102", "103", "104", "105", "106", "107")) {
-            FakeDatasets.text(mtg.resolve("md5/" + id + ".LOFI.md5"), "0123456789abcdef0123456789abcdef");
-            FakeDatasets.mp3(MP3, mtg.resolve("audio/" + id + ".LOFI.mp3"), frames++);
-        }
-        return dir;
-    }
 
-    /** MagnaTagATune: annotations_final.csv (quoted, tab-separated, 55 tags here) and mp3/<hex>/*.mp3. */
-    static Path magnaTagATune(Path dir) throws IOException {
-        List<String> tags = new ArrayList<>(List.of("guitar", "classical", "slow", "techno", "strings"));
-        for (int i = 5; i < 55; i++) {
-            tags.add("rare tag " + i);
-        }
-        StringBuilder csv = new StringBuilder("\"clip_id\"");
-        tags.forEach(t -> csv.append("\t\"").append(t).append('"'));
-        csv.append("\t\"mp3_path\"\n");
-        String[][] clips = {{"0/a-track-01-0-29.mp3", "0,1"}, {"5/b-track-02-30-59.mp3", "0,2"},
-            {"b/c-track-03-0-29.mp3", "1,3"}, {"c/d-track-04-0-29.mp3", "0,4"}, {"c/e-track-05-0-29.mp3", "2"},
-            {"d/f-track-06-0-29.mp3", "0,1"}, {"f/g-track-07-0-29.mp3", "3,4"}, {"9/missing-clip.mp3", "0"},
-            {"a/empty-clip.mp3", "1"}};
-        int id = 2;
-        int frames = 20;
-        Path mp3 = dir.resolve("mp3");
-        for (String hex : "0123456789abcdef".split("")) {
-            Files.createDirectories(mp3.resolve(hex));
-        }
-        for (String[] c : clips) {
-            csv.append('"').append(id++).append('"');
-            List<String> on = List.of(c[1].split(","));
-            for (int t = 0; t < tags.size(); t++) {
-                // the rare tags: each used once, but tag 54 never, so the top 50 are tags 0..49 here
-                boolean set = on.contains(Integer.toString(t)) || (t >= 5 && t < 54 && id == 3);
-                csv.append("\t\"").append(set ? 1 : 0).append('"');
-            }
-            csv.append("\t\"").append(c[0]).append("\"\n");
-            if (c[0].startsWith("9/")) {
-                continue;
-            }
-            if (c[0].contains("empty")) {
-                Files.createFile(mp3.resolve(c[0]));
-            } else {
-                FakeDatasets.mp3(MP3, mp3.resolve(c[0]), frames++);
-            }
-        }
-        FakeDatasets.mp3(MP3, mp3.resolve("e/not-in-csv.mp3"), 10);
-        FakeDatasets.text(dir.resolve("annotations_final.csv"), csv.toString());
-        return dir;
-    }
 
-    /** EmoMusic: annotations/songs_info.csv, annotations/static_annotations.csv and clips_45seconds/<id>.mp3. */
-    static Path emoMusic(Path dir) throws IOException {
-        String[][] songs = {{"2", "Band a", "development", "3.1", "4.2"}, {"3", "Band b", "development", "5.0", "5.5"},
-            {"4", "Band e", "development", "6.2", "3.3"}, {"5", "Band g", "development", "2.4", "6.1"},
-            {"6", "Band c", "development", "4.4", "4.8"}, {"7", "Band x", "evaluation", "7.0", "2.0"},
-            {"8", "Band y", "evaluation", "3.3", "6.6"}};
-        StringBuilder info = new StringBuilder("song_id,file_name,Artist,Song title,start of the segment (min.sec),"
-                + "end of the segment (min.sec),Genre,Mediaeval 2013 set\n");
-        StringBuilder stat = new StringBuilder("song_id,mean_arousal,std_arousal,mean_valence,std_valence\n");
-        int frames = 20;
-        for (String[] s : songs) {
-            info.append(s[0]).append(',').append(s[0]).append(".mp3,").append(s[1]).append(",\"Song, ").append(s[0])
-                    .append("\",1.30,2.15,Rock,").append(s[2]).append('\n');
-            stat.append(s[0]).append(',').append(s[3]).append(",0.9,").append(s[4]).append(",1.1\n");
-            FakeDatasets.mp3(MP3, dir.resolve("clips_45seconds/" + s[0] + ".mp3"), frames++);
-        }
-        FakeDatasets.text(dir.resolve("annotations/songs_info.csv"), info.toString());
-        FakeDatasets.text(dir.resolve("annotations/static_annotations.csv"), stat.toString());
-        return dir;
-    }
 }
