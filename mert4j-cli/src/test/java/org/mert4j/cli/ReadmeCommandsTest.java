@@ -1,5 +1,6 @@
 package org.mert4j.cli;
 
+import org.mert4j.testing.FakeDatasets;
 import org.mert4j.testing.HubStandIn;
 import org.mert4j.testing.Wav;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -203,6 +204,12 @@ class ReadmeCommandsTest {
         Files.copy(audio.resolve("chords-24k.flac"), sandbox.resolve("long.flac"));
         Files.copy(audio.resolve("arpeggio-44k-stereo.mp3"), sandbox.resolve("new-song.mp3"));
         Files.writeString(sandbox.resolve("tracks.txt"), "music/clip0.wav\nmusic/rock/track-12.flac\n");
+        // a few GTZAN clips of each split, as the original archive lays them out (mert tasks import gtzan)
+        List<String> gtzan = new ArrayList<>();
+        for (String split : List.of("train", "valid", "test")) {
+            gtzan.addAll(FakeDatasets.gtzanSplit(split, 3));
+        }
+        FakeDatasets.gtzan(sandbox.resolve("data/GTZAN"), true, gtzan, 2.0);
 
         // what the README calls MERT-v1-95M: the same 12 layers (so --layers 6,12 and --layer 6 exist), tiny widths
         ObjectNode config = MertConfig.preset("tiny").toJson();

@@ -28,7 +28,15 @@ final class Gtzan {
     static final String SPLIT_NOTE = "split: GTZAN fault-filtered (Kereliuk, Sturm and Larsen 2015; lists from"
             + " coreyker/dnn-mgr as MARBLE uses them), 443 train / 197 valid / 290 test";
 
+    static final String CORRUPT_NOTE = "jazz.00054.wav of the Data/genres_original re-packaging, which cannot be"
+            + " decoded (MARBLE drops it too)";
+
     private Gtzan() {}
+
+    /** The one clip of the .wav re-packaging that is known to be damaged. */
+    static boolean knownCorrupt(Path file) {
+        return file != null && file.getFileName().toString().equals("jazz.00054.wav");
+    }
 
     /** The folder holding the ten genre folders: the given one or one up to three levels below it. */
     static Path audioRoot(Path dir) throws IOException {

@@ -58,6 +58,10 @@ final class GtzanBeat implements DatasetImporter {
             String name = Gtzan.genre(e.getKey()) + "/" + e.getKey();
             Path file = audio.get(e.getKey());
             Path beats = annotations.get(e.getKey());
+            if (Gtzan.knownCorrupt(file)) {
+                report.skipped(Gtzan.CORRUPT_NOTE);
+                continue;
+            }
             if (file == null) {
                 report.missing(name);
                 continue;

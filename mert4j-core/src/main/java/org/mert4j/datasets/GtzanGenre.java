@@ -33,6 +33,10 @@ final class GtzanGenre implements DatasetImporter {
         List<TaskDraft.Entry> entries = TaskDraft.newEntries();
         for (Map.Entry<String, Split> e : split.entrySet()) {
             Path file = audio.get(e.getKey());
+            if (Gtzan.knownCorrupt(file)) {
+                report.skipped(Gtzan.CORRUPT_NOTE);
+                continue;
+            }
             if (file == null) {
                 report.missing(Gtzan.genre(e.getKey()) + "/" + e.getKey());
                 continue;

@@ -64,11 +64,12 @@ class DatasetImportTest {
     @Test
     void gtzanRepackagedAsWavWithFilesMissingIsReportedNotFatal() throws IOException {
         List<String> stems = new ArrayList<>(FakeDatasets.allGtzanStems());
-        stems.removeAll(List.of("jazz.00054", "blues.00029", "rock.00099")); // 00029: first of train; 00000: valid
+        stems.removeAll(List.of("blues.00029", "rock.00099"));
         Path dir = FakeDatasets.gtzan(tmp.resolve("kaggle"), false, stems, 0.02);
         TaskDraft draft = Datasets.get("gtzan").read(dir);
-        assertEquals(List.of("blues/blues.00029", "jazz/jazz.00054", "rock/rock.00099"),
-                draft.report().missing().stream().sorted().toList());
+        assertEquals(List.of("blues/blues.00029", "rock/rock.00099"), draft.report().missing().stream().sorted().toList());
+        // the re-packaging's damaged jazz.00054.wav is left out, as MARBLE does
+        assertEquals(Map.of(Gtzan.CORRUPT_NOTE, 1), draft.report().skipped());
         Task t = Task.load(TaskFolderWriter.write(draft, dir, tmp.resolve("tasks/g"), false));
         assertEquals(927, t.examples().size());
         assertTrue(t.examples().get(0).id().contains("Data/genres_original/"), t.examples().get(0).id());
