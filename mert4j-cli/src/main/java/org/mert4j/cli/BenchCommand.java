@@ -214,7 +214,7 @@ public final class BenchCommand implements Callable<Integer> {
         ArrayNode results = root.putArray("results");
         table = new Table("benchmark", "median s", "min s", "max s", "audio s/s", "GFLOP/s", "notes");
 
-        ModelSource source = ModelSource.parse(model);
+        ModelSource source = ModelSource.parse(model, err);
         boolean needModel = chosen.contains("embed") || chosen.contains("decode") || chosen.contains("embed-file");
         try (MertModel mert = needModel ? source.open(device, err) : null) {
             if (blasThreads != null) {

@@ -81,8 +81,9 @@ public final class EmbedCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR",
-            description = "Hugging Face model folder (config.json, preprocessor_config.json, weights), or"
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR|ID",
+            description = "Hugging Face model folder (config.json, preprocessor_config.json, weights), a Hub model id"
+                    + " (m-a-p/MERT-v1-95M, org/name@revision; downloaded into the Hugging Face cache), or"
                     + " preset:NAME (v0, v1-95m, v1-330m, tiny) for random weights of that shape.")
     private String model;
 
@@ -153,7 +154,7 @@ public final class EmbedCommand implements Callable<Integer> {
         if (int8 && !device.equals("cpu")) {
             throw new UsageException("--int8 runs on the CPU only, not on --device " + device);
         }
-        ModelSource source = ModelSource.parse(model);
+        ModelSource source = ModelSource.parse(model, spec.commandLine().getErr());
         OutputFormat fmt = chooseFormat();
         Inputs.Expanded expanded = Inputs.expand(inputs);
         List<InputFile> files = expanded.files();

@@ -3,6 +3,7 @@ package org.mert4j.cli;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
+import org.mert4j.hub.HubException;
 import org.mert4j.io.CheckpointException;
 import org.mert4j.model.ConfigException;
 
@@ -38,19 +39,26 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         boolean usage = isUsageError(ex);
+        // a Hub error already says what failed and what to do: no class name, no stack-trace hint
+        boolean explained = usage || ex instanceof HubException;
         String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + (usage ? msg : ex.getClass().getSimpleName()
+        err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + (explained ? msg : ex.getClass().getSimpleName()
                 + ": " + msg));
         if (debug(parsed.originalArgs().toArray(new String[0]))) {
             ex.printStackTrace(err);
-        } else if (!usage) {
+        } else if (!explained) {
             err.println("(run again with --verbose or MERT_DEBUG=1 for the stack trace)");
         }
         err.flush();
         return usage ? ExitCode.USAGE : ExitCode.SOME_FAILED;
     }
 
+    /** Usage errors exit with 2; a Hub model that cannot be reached or arrives damaged is a failure (1), retried later. */
     static boolean isUsageError(Throwable ex) {
+        if (ex instanceof HubException h) {
+            return h.kind() != HubException.Kind.NETWORK && h.kind() != HubException.Kind.CORRUPT
+                    && h.kind() != HubException.Kind.BAD_RESPONSE;
+        }
         return ex instanceof UsageException || ex instanceof ConfigException || ex instanceof CheckpointException
                 || ex instanceof IllegalArgumentException || ex instanceof ParameterException
                 || ex instanceof UncheckedIOException;

@@ -14,6 +14,7 @@ import org.mert4j.index.Neighbour;
 import org.mert4j.index.NpyEmbeddings;
 import org.mert4j.index.VectorIndex;
 import org.mert4j.index.VectorIndexWriter;
+import org.mert4j.hub.RepoId;
 import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.EmbeddingInfo;
 import org.mert4j.model.MertModel;
@@ -85,9 +86,10 @@ public final class IndexCommand implements Runnable {
         @Option(names = {"-o", "--out"}, required = true, paramLabel = "IDX", description = "Index folder to write.")
         private Path out;
 
-        @Option(names = {"-m", "--model"}, paramLabel = "DIR",
-                description = "Model folder the embeddings came from, recorded so 'query --audio' can use it.")
-        private Path model;
+        @Option(names = {"-m", "--model"}, paramLabel = "DIR|ID",
+                description = "Model folder or Hub model id the embeddings came from, recorded so 'query --audio'"
+                        + " can use it.")
+        private String model;
 
         @Option(names = "--max-connections", paramLabel = "M", description = "HNSW neighbours per node (default 16).")
         private int maxConnections = HnswParams.DEFAULT.maxConnections();
@@ -118,8 +120,8 @@ public final class IndexCommand implements Runnable {
                 throw new UsageException("--out " + out + " is an existing file; an index is a folder: give a new"
                         + " folder name");
             }
-            if (model != null && !Files.isDirectory(model)) {
-                throw new UsageException("--model " + model + ": no such folder");
+            if (model != null && !Files.isDirectory(Path.of(model)) && !RepoId.looksLikeId(model)) {
+                throw new UsageException("--model " + model + ": no such folder, and not a Hub model id (org/name)");
             }
             PrintWriter err = spec.commandLine().getErr();
             int[] stateAndRow = stateAndRow(err);
@@ -170,10 +172,16 @@ public final class IndexCommand implements Runnable {
             return failed > 0 ? ExitCode.SOME_FAILED : ExitCode.OK;
         }
 
+        /** A folder as its absolute path (the query may run elsewhere), a Hub id as it is (resolved by the query). */
+        private static String recordedModel(String model) {
+            Path dir = Path.of(model);
+            return Files.isDirectory(dir) ? dir.toAbsolutePath().normalize().toString() : model;
+        }
+
         private VectorIndexWriter newWriter(int dimension, int state, HnswParams hnsw) {
             try {
                 return new VectorIndexWriter(out, dimension, state,
-                        model == null ? null : model.toAbsolutePath().normalize().toString(),
+                        model == null ? null : recordedModel(model),
                         embeddings.toAbsolutePath().normalize().toString(), hnsw);
             } catch (IOException e) {
                 throw new UsageException("--out " + out + ": cannot write the index there: " + e.getMessage());
@@ -257,8 +265,9 @@ public final class IndexCommand implements Runnable {
                 + " in the index).")
         private int k = 10;
 
-        @Option(names = {"-m", "--model"}, paramLabel = "DIR", description = "Model folder (default: the index's).")
-        private Path model;
+        @Option(names = {"-m", "--model"}, paramLabel = "DIR|ID",
+                description = "Model folder or Hub model id (default: the index's).")
+        private String model;
 
         @Option(names = "--device", paramLabel = "DEV", description = "cpu (default), cuda or cuda:N.")
         private String device = "cpu";
@@ -300,7 +309,7 @@ public final class IndexCommand implements Runnable {
         }
 
         private float[] embed(IndexMetadata meta) {
-            Path dir = model != null ? model : meta.model() == null ? null : Path.of(meta.model());
+            String dir = model != null ? model : meta.model();
             if (dir == null) {
                 throw new UsageException(index + " records no model: give --model DIR (the one the embeddings"
                         + " were made with)");
@@ -308,7 +317,8 @@ public final class IndexCommand implements Runnable {
             if (!Files.isRegularFile(what.audio)) {
                 throw new UsageException("--audio " + what.audio + ": no such file");
             }
-            try (MertModel mert = MertModel.load(dir, device)) {
+            try (MertModel mert = ModelSource.parse(dir, spec.commandLine().getErr()).open(device,
+                    spec.commandLine().getErr())) {
                 int states = mert.config().numHiddenStates();
                 if (meta.layer() >= states) {
                     throw new UsageException(dir + " has hidden states 0.." + (states - 1) + " but the index holds layer "

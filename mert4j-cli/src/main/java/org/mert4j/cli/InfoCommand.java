@@ -39,8 +39,9 @@ public final class InfoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR",
-            description = "Hugging Face model folder, or preset:NAME (v0, v1-95m, v1-330m, tiny).")
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR|ID",
+            description = "Hugging Face model folder, Hub model id (m-a-p/MERT-v1-95M, org/name@revision), or"
+                    + " preset:NAME (v0, v1-95m, v1-330m, tiny).")
     private String model;
 
     @Option(names = "--json", description = "Print one JSON object instead of aligned text.")
@@ -51,7 +52,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelSource source = ModelSource.parse(model);
+        ModelSource source = ModelSource.parse(model, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         try (MertModel mert = source.open("cpu", spec.commandLine().getErr())) {
             if (json) {
@@ -69,7 +70,8 @@ public final class InfoCommand implements Callable<Integer> {
     static Map<String, String> rows(ModelSource source, MertModel mert) {
         MertConfig c = mert.config();
         Map<String, String> r = new LinkedHashMap<>();
-        r.put("model", source.isPreset() ? source.text() + " (random weights)" : source.dir().toString());
+        r.put("model", source.isPreset() ? source.text() + " (random weights)" : source.hubId() != null
+                ? source.hubId() + " (" + source.dir() + ")" : source.dir().toString());
         r.put("model type", c.modelType());
         r.put("parameters", String.format(Locale.ROOT, "%,d", mert.parameterCount()));
         r.put("hidden size", String.valueOf(c.transformer().hiddenSize()));
@@ -89,6 +91,9 @@ public final class InfoCommand implements Callable<Integer> {
         MertConfig c = mert.config();
         ObjectNode n = JSON.createObjectNode();
         n.put("model", source.isPreset() ? source.text() : source.dir().toString());
+        if (source.hubId() != null) {
+            n.put("hub_id", source.hubId());
+        }
         n.put("random_weights", source.isPreset());
         n.put("model_type", c.modelType());
         n.put("parameters", mert.parameterCount());

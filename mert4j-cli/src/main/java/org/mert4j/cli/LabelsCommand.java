@@ -83,7 +83,7 @@ public final class LabelsCommand implements Callable<Integer> {
     private Path out;
 
     @Option(names = "--teacher-model", paramLabel = "PATH",
-            description = "hubert-kmeans: the MERT model folder; k-means teachers: the fitted k-means file or"
+            description = "hubert-kmeans: the MERT model folder or Hub model id (m-a-p/MERT-v0); k-means teachers: the fitted k-means file or"
                     + " folder; codec teachers: their weights.")
     private Path teacherModel;
 

@@ -4,43 +4,69 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.mert4j.hub.HubModels;
+import org.mert4j.hub.HubSettings;
+import org.mert4j.hub.RepoId;
 import org.mert4j.model.CpuInferenceOptions;
 import org.mert4j.model.EmbeddingInfo;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
 
 /**
- * What {@code --model} names: a Hugging Face model folder, or {@code preset:NAME} for a randomly
- * initialised model of a released shape (benchmarks and smoke tests without downloading weights).
+ * What {@code --model} names: a Hugging Face model folder; a model id on the Hugging Face Hub
+ * ({@code m-a-p/MERT-v1-95M}, {@code org/name@revision}), resolved to its snapshot folder in the local Hugging
+ * Face cache and downloaded there when missing; or {@code preset:NAME} for a randomly initialised model of a
+ * released shape (benchmarks and smoke tests without downloading weights). An existing folder wins over an id.
+ *
+ * @param hubId the id as given when the model came from the Hub, else null
  */
-public record ModelSource(String text, Path dir, String preset) {
+public record ModelSource(String text, Path dir, String preset, String hubId) {
     private static final String PRESET = "preset:";
 
+    /** Parses {@code --model}; downloads of a Hub model report their progress on stderr. */
     public static ModelSource parse(String text) {
+        return parse(text, new PrintWriter(System.err, true));
+    }
+
+    /** Parses {@code --model}; downloads of a Hub model report their progress on {@code err}. */
+    public static ModelSource parse(String text, PrintWriter err) {
         if (text.startsWith(PRESET)) {
             String name = text.substring(PRESET.length()).strip();
             MertConfig.preset(name); // fails early, naming the known presets
-            return new ModelSource(text, null, name);
+            return new ModelSource(text, null, name, null);
         }
         Path dir = Path.of(text);
-        if (!Files.exists(dir)) {
-            throw new UsageException("--model " + text + ": no such folder (expected a Hugging Face model folder"
-                    + " with config.json and weights, or preset:NAME with NAME one of v0, v1-95m, v1-330m, tiny)");
+        if (Files.exists(dir)) {
+            return new ModelSource(text, dir, null, null);
         }
-        return new ModelSource(text, dir, null);
+        if (RepoId.looksLikeId(text)) {
+            Path snapshot = HubModels.locate(text, HubSettings.fromEnvironment(), DownloadBar.forCommand(err));
+            return new ModelSource(text, snapshot, null, text);
+        }
+        throw new UsageException("--model " + text + ": no such folder (expected a Hugging Face model folder"
+                + " with config.json and weights, a Hub model id such as m-a-p/MERT-v1-95M, or preset:NAME with NAME"
+                + " one of v0, v1-95m, v1-330m, tiny)");
     }
 
     public boolean isPreset() {
         return preset != null;
     }
 
-    /** A short name for metadata: the folder name, or preset:NAME. */
+    /** A short name for metadata: the Hub id as given, the folder name, or preset:NAME. */
     public String displayName() {
         if (isPreset()) {
             return PRESET + preset;
         }
+        if (hubId != null) {
+            return hubId;
+        }
         Path abs = dir.toAbsolutePath().normalize();
         return abs.getFileName() == null ? abs.toString() : abs.getFileName().toString();
+    }
+
+    /** A name usable as one folder name: the display name with the Hub's '/' and '@' made safe. */
+    public String folderName() {
+        return isPreset() ? "preset-" + preset : displayName().replace('/', '-').replace('@', '-');
     }
 
     /** The model's architecture, read without loading its weights. */

@@ -41,16 +41,21 @@ import picocli.CommandLine.Spec;
             "             --layers sweep",
             "  mert probe --task my-gtzan.yaml --model MERT-v1-95M --probe linear \\",
             "             --lr 1e-2,1e-3,1e-4",
+            "  mert probe --tasks tasks/gtzan/task.yaml,tasks/mtat/task.yaml --model m-a-p/MERT-v1-95M \\",
+            "             --layers sweep --out marble   # marble/marble.md: one row per model",
             "", "Exit status: 0 ok, 1 a clip could not be read, 2 bad command line or task file."})
 public final class ProbeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--task", required = true, paramLabel = "FILE", description = "Task file (YAML or JSON).")
-    private Path taskFile;
+    @Option(names = {"--task", "--tasks"}, required = true, split = ",", paramLabel = "FILE",
+            description = "Task file (YAML or JSON); repeat it or give a comma-separated list to probe several tasks"
+                    + " and get one results table (marble.md, marble.csv) with a row per model and a column per task.")
+    private List<Path> taskFiles;
 
     @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Hugging Face MERT folder, preset:NAME (random init), mfcc or cqt.")
+            description = "Hugging Face MERT folder, Hub model id (m-a-p/MERT-v1-95M), preset:NAME (random init),"
+                    + " mfcc or cqt.")
     private String model;
 
     @Option(names = "--layers", defaultValue = "all", paramLabel = "all|sweep|N",
@@ -74,12 +79,15 @@ public final class ProbeCommand implements Callable<Integer> {
     private boolean noBaselines;
 
     @Option(names = "--cache", paramLabel = "DIR",
-            description = "Feature cache. Default: probe-cache beside the task file.")
+            description = "Feature cache. Default: probe-cache beside the task file (several tasks: beside their"
+                    + " folder).")
     private Path cache;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Where results.json and layers.png go. Default: probe-results/MODEL beside the task"
-                    + " file (MODEL: the model's folder name, preset-NAME, mfcc or cqt).")
+            description = "Where results.json, layers.png and the table marble.md/marble.csv go. Default:"
+                    + " probe-results/MODEL beside the task file (MODEL: the model's folder name or Hub id,"
+                    + " preset-NAME, mfcc or cqt); with several tasks, probe-results beside their folder, holding"
+                    + " TASK/MODEL/ and one table that later runs of other models add rows to.")
     private Path out;
 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV",
@@ -90,6 +98,8 @@ public final class ProbeCommand implements Callable<Integer> {
             + " to see what it costs on this task")
     private boolean int8;
 
+    private ModelSource source;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -97,31 +107,62 @@ public final class ProbeCommand implements Callable<Integer> {
         if (!probe.equals("mlp") && !probe.equals("linear")) {
             throw new UsageException("--probe must be mlp or linear, got '" + probe + "'");
         }
-        Task task;
-        try {
-            task = Task.load(taskFile);
-        } catch (TaskFormatException e) {
-            throw new UsageException(e.getMessage());
+        List<Task> tasks = new ArrayList<>();
+        for (Path f : taskFiles) {
+            try {
+                tasks.add(Task.load(f));
+            } catch (TaskFormatException e) {
+                throw new UsageException(e.getMessage());
+            }
         }
-        // outputs belong with the task, not with whatever folder the command was started in
-        Path taskDir = taskFile.toAbsolutePath().getParent();
+        boolean several = tasks.size() > 1;
+        // outputs belong with the tasks, not with whatever folder the command was started in
+        Path firstDir = taskFiles.get(0).toAbsolutePath().getParent();
         if (cache == null) {
-            cache = taskDir.resolve("probe-cache");
+            cache = (several ? firstDir.getParent() : firstDir).resolve("probe-cache");
         }
-        if (out == null) {
-            out = taskDir.resolve("probe-results").resolve(folderName(model));
-        }
+        Path tableDir = out != null ? out : several ? firstDir.getParent().resolve("probe-results")
+                : firstDir.resolve("probe-results").resolve(folderName(model, err));
         ProbeSettings settings = ProbeSettings.marble().withMaxEpochs(epochs).withHidden(probe.equals("mlp") ? 512 : 0);
         if (lrs != null && !lrs.isEmpty()) {
             settings = settings.withLearningRates(lrs);
         }
+        List<FeatureExtractor> extractors = extractors(err);
+        try {
+            MarbleTable table = MarbleTable.read(tableDir);
+            String main = extractors.get(0).name();
+            for (int t = 0; t < tasks.size(); t++) {
+                Task task = tasks.get(t);
+                Path taskOut = several ? tableDir.resolve(safe(task.name())).resolve(folderName(model, err)) : tableDir;
+                List<ProbeResult> all = probeTask(task, extractors, settings, taskOut, err, o);
+                for (FeatureExtractor f : extractors) {
+                    String row = f.name().equals("random-init") ? "random-init (" + main + ")" : f.name();
+                    table.put(row, task, all.stream().filter(r -> r.features().equals(f.name())).toList());
+                }
+            }
+            table.write(tableDir);
+            if (several) {
+                o.println();
+                o.print(table.markdown());
+                o.println("wrote " + tableDir.resolve(MarbleTable.MARKDOWN) + " and " + tableDir.resolve(MarbleTable.CSV));
+            }
+        } finally {
+            for (FeatureExtractor f : extractors) {
+                f.close();
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    /** The model's features, then the int8 variant and the baselines asked for. */
+    private List<FeatureExtractor> extractors(PrintWriter err) {
         List<FeatureExtractor> extractors = new ArrayList<>();
         extractors.add(open(model, err));
         if (int8) {
             if (!(extractors.get(0) instanceof MertFeatures m)) {
                 throw new UsageException("--int8 needs a model folder or preset:NAME, not " + model);
             }
-            ModelSource src = ModelSource.parse(model);
+            ModelSource src = source(err);
             extractors.add(new MertFeatures(src.open(device, err, true), m.name() + "-int8",
                     fingerprint(src) + "-int8"));
         }
@@ -129,31 +170,33 @@ public final class ProbeCommand implements Callable<Integer> {
             if (extractors.get(0) instanceof MertFeatures m && !model.startsWith("preset:")) {
                 MertModel random = MertModel.random(m.model().config(), 0, device, ModelSource.cpuOptions(false));
                 extractors.add(new MertFeatures(random,
-                        "random-init", "random-" + MertFeatures.fingerprint(Path.of(model))));
+                        "random-init", "random-" + MertFeatures.fingerprint(source(err).dir())));
             }
             if (!model.equals("mfcc")) {
                 extractors.add(new SignalFeatures(SignalFeatures.Kind.MFCC));
             }
         }
+        return extractors;
+    }
+
+    /** Probes one task with every extractor; prints the results and writes results.json and layers.png to out. */
+    private List<ProbeResult> probeTask(Task task, List<FeatureExtractor> extractors, ProbeSettings settings, Path out,
+            PrintWriter err, PrintWriter o) throws java.io.IOException {
         List<ProbeResult> all = new ArrayList<>();
         Map<String, Double> extractSeconds = new LinkedHashMap<>();
         for (FeatureExtractor f : extractors) {
-            try (f) {
-                ProgressBar bar = new ProgressBar(err, task.examples().size(), ProgressBar.interactive());
-                long t0 = System.nanoTime();
-                String spec = f == extractors.get(0) ? layers : "all";
-                List<ProbeResult> r;
-                try {
-                    r = ProbeRunner.run(task, f, cache, spec, settings,
-                            n -> bar.update(n, 0, f.name(), n == task.examples().size()));
-                } catch (IllegalArgumentException e) {
-                    throw new UsageException(e.getMessage());
-                } finally {
-                    bar.clear();
-                }
-                extractSeconds.put(f.name(), (System.nanoTime() - t0) / 1e9);
-                all.addAll(r);
+            ProgressBar bar = new ProgressBar(err, task.examples().size(), ProgressBar.interactive());
+            long t0 = System.nanoTime();
+            String spec = f == extractors.get(0) ? layers : "all";
+            try {
+                all.addAll(ProbeRunner.run(task, f, cache, spec, settings,
+                        n -> bar.update(n, 0, task.name() + " " + f.name(), n == task.examples().size())));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            } finally {
+                bar.clear();
             }
+            extractSeconds.put(f.name(), (System.nanoTime() - t0) / 1e9);
         }
         o.printf(Locale.ROOT, "task %s (%s, %d clips, metric %s)%n", task.name(), task.type().id(),
                 task.examples().size(), task.metric());
@@ -174,18 +217,29 @@ public final class ProbeCommand implements Callable<Integer> {
         json.put("results", all);
         byte[] bytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
         AtomicFiles.write(out.resolve("results.json"), s -> s.write(bytes));
-        plot(task, all, extractors.get(0).name());
+        plot(task, all, extractors.get(0).name(), out);
         o.println("wrote " + out.resolve("results.json") + " and " + out.resolve("layers.png"));
-        return ExitCode.OK;
+        return all;
+    }
+
+    private static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     /** A folder name for the model's results: the model folder's name, preset-NAME, mfcc or cqt. */
-    static String folderName(String model) {
+    private String folderName(String model, PrintWriter err) {
         if (model.equals("mfcc") || model.equals("cqt")) {
             return model;
         }
-        ModelSource src = ModelSource.parse(model);
-        return src.isPreset() ? "preset-" + src.preset() : src.displayName();
+        return source(err).folderName();
+    }
+
+    /** The model, parsed once: a Hub id is resolved (and downloaded) only the first time. */
+    private ModelSource source(PrintWriter err) {
+        if (source == null) {
+            source = ModelSource.parse(model, err);
+        }
+        return source;
     }
 
     private FeatureExtractor open(String text, PrintWriter err) {
@@ -195,7 +249,7 @@ public final class ProbeCommand implements Callable<Integer> {
         if (text.equals("cqt")) {
             return new SignalFeatures(SignalFeatures.Kind.CQT);
         }
-        ModelSource src = ModelSource.parse(text);
+        ModelSource src = source(err);
         return new MertFeatures(src.open(device, err), src.displayName(), fingerprint(src));
     }
 
@@ -205,7 +259,7 @@ public final class ProbeCommand implements Callable<Integer> {
     }
 
     /** Metric per layer for the model, baselines as flat lines: the paper's layer plot. */
-    private void plot(Task task, List<ProbeResult> all, String main) throws java.io.IOException {
+    private void plot(Task task, List<ProbeResult> all, String main, Path out) throws java.io.IOException {
         List<ProbeResult> perLayer = all.stream().filter(r -> r.features().equals(main) && !r.layers().equals("all"))
                 .toList();
         LineChart chart = new LineChart(task.name() + ": test " + task.metric() + " per layer", "layer", false)

@@ -1,5 +1,7 @@
 package org.mert4j.cli;
 
+import org.mert4j.testing.FakeDatasets;
+import org.mert4j.testing.HubStandIn;
 import org.mert4j.testing.Wav;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -147,13 +149,20 @@ class ReadmeCommandsTest {
         Path in = sandbox.resolve(".commands.jsonl");
         Path results = sandbox.resolve(".results.jsonl");
         Files.write(in, lines, StandardCharsets.UTF_8);
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-                "-cp", System.getProperty("java.class.path"), ReadmeRunner.class.getName(), in.toString(),
-                results.toString()).directory(sandbox.toFile()).redirectErrorStream(true)
-                .redirectOutput(sandbox.resolve(".runner.log").toFile()).start();
-        boolean finished = p.waitFor(8, TimeUnit.MINUTES);
-        if (!finished) {
-            p.destroyForcibly();
+        // Hub ids in the README (m-a-p/MERT-v1-95M) come from a local stand-in serving the sandbox's model folder
+        try (HubStandIn hub = HubStandIn.start().serve("m-a-p/MERT-v1-95M", sandbox.resolve("MERT-v1-95M"))) {
+            ProcessBuilder b = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx2g", "-cp", System.getProperty("java.class.path"), ReadmeRunner.class.getName(), in.toString(),
+                    results.toString()).directory(sandbox.toFile()).redirectErrorStream(true)
+                    .redirectOutput(sandbox.resolve(".runner.log").toFile());
+            b.environment().put("HF_HUB_CACHE", sandbox.resolve(".hf-cache").toString());
+            b.environment().put("HF_ENDPOINT", hub.endpoint());
+            b.environment().remove("HF_HUB_OFFLINE");
+            Process p = b.start();
+            boolean finished = p.waitFor(8, TimeUnit.MINUTES);
+            if (!finished) {
+                p.destroyForcibly();
+            }
         }
         List<String> got = Files.exists(results) ? Files.readAllLines(results) : List.of();
         List<String> failures = new ArrayList<>();
@@ -195,6 +204,12 @@ class ReadmeCommandsTest {
         Files.copy(audio.resolve("chords-24k.flac"), sandbox.resolve("long.flac"));
         Files.copy(audio.resolve("arpeggio-44k-stereo.mp3"), sandbox.resolve("new-song.mp3"));
         Files.writeString(sandbox.resolve("tracks.txt"), "music/clip0.wav\nmusic/rock/track-12.flac\n");
+        // a few GTZAN clips of each split, as the original archive lays them out (mert tasks import gtzan)
+        List<String> gtzan = new ArrayList<>();
+        for (String split : List.of("train", "valid", "test")) {
+            gtzan.addAll(FakeDatasets.gtzanSplit(split, 3));
+        }
+        FakeDatasets.gtzan(sandbox.resolve("data/GTZAN"), true, gtzan, 2.0);
 
         // what the README calls MERT-v1-95M: the same 12 layers (so --layers 6,12 and --layer 6 exist), tiny widths
         ObjectNode config = MertConfig.preset("tiny").toJson();

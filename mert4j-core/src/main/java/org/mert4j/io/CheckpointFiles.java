@@ -36,7 +36,7 @@ public final class CheckpointFiles {
         if (!Files.isDirectory(dir)) {
             throw new CheckpointException(dir + ": not a directory; expected a Hugging Face model folder");
         }
-        for (String name : List.of(SAFETENSORS, SAFETENSORS_INDEX, BIN, BIN_INDEX)) {
+        for (String name : WEIGHT_FILES) {
             Path p = dir.resolve(name);
             if (Files.isRegularFile(p)) {
                 return p;
@@ -44,6 +44,29 @@ public final class CheckpointFiles {
         }
         throw new CheckpointException(dir + ": no weights found; expected one of " + SAFETENSORS + ", "
                 + SAFETENSORS_INDEX + ", " + BIN + ", " + BIN_INDEX + " but the folder has " + listing(dir));
+    }
+
+    /** The weight file names in the order they are looked for: single files before sharded indexes, safetensors first. */
+    public static final List<String> WEIGHT_FILES = List.of(SAFETENSORS, SAFETENSORS_INDEX, BIN, BIN_INDEX);
+
+    /** Whether {@code name} is one of the sharded indexes (whose shards must be fetched too). */
+    public static boolean isIndex(String name) {
+        return name.equals(SAFETENSORS_INDEX) || name.equals(BIN_INDEX);
+    }
+
+    /** The distinct shard file names a sharded index lists, in order; each a plain file name. */
+    public static List<String> shards(Path index) {
+        String f = index.getFileName().toString();
+        List<String> out = new ArrayList<>();
+        for (String shard : weightMap(index).values()) {
+            if (shard.isEmpty() || shard.contains("/") || shard.contains("\\") || shard.contains("..")) {
+                throw new CheckpointException(f + ": shard name '" + shard + "' must be a plain file name in the model folder");
+            }
+            if (!out.contains(shard)) {
+                out.add(shard);
+            }
+        }
+        return out;
     }
 
     /** Loads every tensor of the model folder; the caller owns the result. */

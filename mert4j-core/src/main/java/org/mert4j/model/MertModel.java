@@ -9,6 +9,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.mert4j.audio.AudioDecoder;
 import org.mert4j.audio.Resampler;
 import org.mert4j.audio.Waveform;
+import org.mert4j.hub.HubModels;
 import org.mert4j.io.CheckpointFiles;
 import org.mert4j.io.StateDict;
 import org.mert4j.tensor.CpuThreads;
@@ -18,7 +19,7 @@ import org.mert4j.tensor.FloatArray;
 /**
  * A MERT checkpoint ready for inference: the entry point for Java users.
  * <pre>{@code
- * try (MertModel mert = MertModel.load(Path.of("MERT-v1-95M"))) {
+ * try (MertModel mert = MertModel.load("m-a-p/MERT-v1-95M")) {   // or a folder: MertModel.load(Path.of("MERT-v1-95M"))
  *     FloatArray perLayer = mert.embed(Path.of("song.flac"));        // [L+1, H], MARBLE protocol
  *     FloatArray frames = mert.hiddenStates(mono, 44100);            // [L+1, T, H]
  * }
@@ -52,6 +53,37 @@ public final class MertModel implements AutoCloseable {
         } else {
             CpuThreads.singleThreadedBlas(); // process-wide: see CpuThreads for why inference wants it
             useCpuPlan(cpuOptions);
+        }
+    }
+
+    /**
+     * Loads a model folder, or a Hugging Face model id ({@code m-a-p/MERT-v1-95M}, {@code org/name@revision})
+     * resolved through the local Hugging Face cache and downloaded into it when missing (see {@link HubModels}),
+     * onto the CPU. An existing folder of that name wins over the id.
+     */
+    public static MertModel load(String folderOrId) {
+        return load(folderOrId, "cpu");
+    }
+
+    /** Loads a model folder or a Hugging Face model id onto {@code device}. */
+    public static MertModel load(String folderOrId, String device) {
+        return load(folderOrId, device, CpuInferenceOptions.DEFAULT);
+    }
+
+    /** Loads a model folder or a Hugging Face model id; {@code cpu} as for {@link #load(Path, String, CpuInferenceOptions)}. */
+    public static MertModel load(String folderOrId, String device, CpuInferenceOptions cpu) {
+        return load(locate(folderOrId), device, cpu);
+    }
+
+    /**
+     * The folder a model folder or Hugging Face model id names on this machine (downloading an id's files into the
+     * cache when missing, progress on stderr), for callers that need the files themselves.
+     */
+    public static Path locate(String folderOrId) {
+        try {
+            return HubModels.locate(folderOrId);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
         }
     }
 

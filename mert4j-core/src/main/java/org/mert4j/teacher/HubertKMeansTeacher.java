@@ -25,13 +25,14 @@ public final class HubertKMeansTeacher implements TeacherFactory {
     public LabelTeacher create(TeacherSettings s, Manifest manifest) {
         if (s.teacherModel() == null) {
             throw new IllegalArgumentException(NAME + " needs --teacher-model MODEL_DIR (the MERT model whose"
-                    + " hidden states are clustered)");
+                    + " hidden states are clustered: a folder or a Hugging Face model id)");
         }
         if (s.layer() == TeacherSettings.NO_LAYER) {
             throw new IllegalArgumentException(NAME + " needs --layer N (hidden state index, 0 = before the first"
                     + " transformer layer, -1 = the last)");
         }
-        MertModel model = MertModel.load(s.teacherModel(), s.device());
+        // a folder, or a Hugging Face model id (m-a-p/MERT-v0) resolved through the local cache
+        MertModel model = MertModel.load(s.teacherModel().toString(), s.device());
         try {
             if (model.sampleRate() != manifest.sampleRate()) {
                 throw new ManifestException("the manifest's lengths are at " + manifest.sampleRate() + " Hz but the"

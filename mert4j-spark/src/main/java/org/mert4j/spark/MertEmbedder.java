@@ -41,7 +41,8 @@ public final class MertEmbedder implements Serializable {
     /**
      * @param model a model folder every executor can read (shared file system), or {@code sparkfiles:} for
      *              the folder the model files were shipped to with {@code --files}, or {@code sparkfiles:NAME}
-     *              for a folder shipped with {@code --archives model.zip#NAME}
+     *              for a folder shipped with {@code --archives model.zip#NAME}, or a Hugging Face model id
+     *              ({@code m-a-p/MERT-v1-95M}) that each executor resolves through its own Hugging Face cache
      */
     public MertEmbedder(String model) {
         this.model = Objects.requireNonNull(model, "model");

@@ -1,6 +1,5 @@
 package org.mert4j.spark;
 
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,13 +29,14 @@ final class ModelCache {
         String dev = resolveDevice(device);
         return MODELS.computeIfAbsent(dir + "|" + dev, k -> {
             setThreads(torchThreads);
-            return MertModel.load(Path.of(dir), dev);
+            return MertModel.load(dir, dev); // a folder, or a Hub id resolved through the executor's cache
         });
     }
 
     /**
      * {@code sparkfiles:} is the SparkFiles root; {@code sparkfiles:NAME} a folder shipped there (e.g.
-     * unpacked from {@code --archives model.zip#NAME}); anything else a folder every executor can read.
+     * unpacked from {@code --archives model.zip#NAME}); anything else a folder every executor can read or a
+     * Hugging Face model id.
      */
     static String resolveModel(String model) {
         if (model.equals(SPARK_FILES)) {
