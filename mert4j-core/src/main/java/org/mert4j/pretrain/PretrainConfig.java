@@ -20,7 +20,7 @@ import org.mert4j.model.MertConfig;
 
 /**
  * Everything a pretraining run needs (docs/pretraining.md), as a tree of records read from YAML or JSON.
- * A run starts from a preset ({@code tiny}, {@code 95m}, {@code 330m}), takes a config file over it,
+ * A run starts from a preset ({@code tiny}, {@code small}, {@code 95m}, {@code 330m}), takes a config file over it,
  * then {@code section.key=value} overrides from the command line. The resolved tree is saved in the
  * run folder so that a resumed run continues with exactly the same settings.
  */
@@ -220,6 +220,22 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 t.set("optim", JSON.valueToTree(new Optim(2e-3, 0.9, 0.98, 1e-6, 0.01, 30, 2000, 10.0, 1, "fp32")));
                 t.set("run", JSON.valueToTree(new Run(300, 100, 3, 10, 100, 2, 5, "cpu", 0)));
             }
+            case "small" -> {
+                // docs/pretraining.md, "The small recipe": MERT's objective with the CQT target as log-magnitude
+                // on every frame and no feature penalty, the changes that keep pitch and key in a short run
+                ObjectNode enc = MertConfig.preset("small").toJson();
+                enc.put("hidden_dropout", 0.0);
+                enc.put("attention_dropout", 0.0);
+                enc.put("activation_dropout", 0.0);
+                enc.put("feat_proj_dropout", 0.0);
+                enc.put("layerdrop", 0.0);
+                t.set("encoder", enc);
+                t.set("data", JSON.valueToTree(new Data(null, null, null, null, 5.0, 2.0, 4 * 120_000, 2, 1)));
+                t.set("objective", JSON.valueToTree(new Objective(64, 0.1, 1.0, 0.0, 1.0, 336, "log", "all", 0.0, 0.8, 5, 2,
+                        0.5, 3, 0.25, 0.5, 0.1)));
+                t.set("optim", JSON.valueToTree(new Optim(1e-3, 0.9, 0.98, 1e-6, 0.01, 70, 700, 10.0, 1, "fp32")));
+                t.set("run", JSON.valueToTree(new Run(700, 250, 3, 10, 100, 2, 5, "cpu", 0)));
+            }
             case "95m", "v1-95m" -> {
                 ObjectNode enc = MertConfig.preset("v1-95m").toJson();
                 enc.put("layerdrop", 0.05);
@@ -241,7 +257,7 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 t.set("optim", JSON.valueToTree(new Optim(1.5e-3, 0.9, 0.98, 1e-6, 0.01, 32_000, 400_000, 1.0, 1, "bf16")));
                 t.set("run", JSON.valueToTree(new Run(400_000, 5000, 3, 100, 5000, 20, 5, "cuda", 0)));
             }
-            default -> throw new ConfigException("unknown pretraining preset '" + preset + "': expected tiny, 95m or 330m");
+            default -> throw new ConfigException("unknown pretraining preset '" + preset + "': expected tiny, small, 95m or 330m");
         }
         return t;
     }

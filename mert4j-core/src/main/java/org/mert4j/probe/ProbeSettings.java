@@ -11,6 +11,7 @@ import java.util.List;
  * @param plateauPatience epochs without validation gain before the learning rate halves
  * @param stopPatience    epochs without validation gain before training stops
  * @param frameBatch      batch size for frame-level (beat) probes, whose samples are frames
+ * @param seed            the probe's initial weights and batch order; a spread over seeds shows what a difference is worth
  */
 public record ProbeSettings(int hidden, double dropout, List<Double> learningRates, int batchSize, int maxEpochs,
         int plateauPatience, int stopPatience, int frameBatch, long seed) {
@@ -32,5 +33,10 @@ public record ProbeSettings(int hidden, double dropout, List<Double> learningRat
     public ProbeSettings withMaxEpochs(int e) {
         return new ProbeSettings(hidden, dropout, learningRates, batchSize, e, plateauPatience, stopPatience,
                 frameBatch, seed);
+    }
+
+    public ProbeSettings withSeed(long s) {
+        return new ProbeSettings(hidden, dropout, learningRates, batchSize, maxEpochs, plateauPatience, stopPatience,
+                frameBatch, s);
     }
 }
