@@ -57,6 +57,14 @@ public final class HubStandIn implements AutoCloseable {
 
     /** Serves the files of {@code folder} (not its sub-folders) as {@code repo} at branch main. */
     public HubStandIn serve(String repo, Path folder) throws IOException {
+        return serve(repo, folder, null);
+    }
+
+    /**
+     * Serves the files of {@code folder} as {@code repo} with main at {@code commit} (a 40-hex hash; null: one
+     * derived from the repository's name and file names).
+     */
+    public HubStandIn serve(String repo, Path folder, String commit) throws IOException {
         Map<String, Served> files = new LinkedHashMap<>();
         try (Stream<Path> s = Files.list(folder)) {
             for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
@@ -67,7 +75,8 @@ public final class HubStandIn implements AutoCloseable {
             }
         }
         repos.put(repo, files);
-        commits.put(repo, hex("SHA-1", ("commit of " + repo + " " + files.keySet()).getBytes(StandardCharsets.UTF_8)));
+        commits.put(repo, commit != null ? commit
+                : hex("SHA-1", ("commit of " + repo + " " + files.keySet()).getBytes(StandardCharsets.UTF_8)));
         for (Served f : files.values()) {
             if (f.lfs()) {
                 cdn.put(f.etag(), f);
