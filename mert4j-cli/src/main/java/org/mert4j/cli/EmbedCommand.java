@@ -22,6 +22,7 @@ import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -131,8 +132,8 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Recompute inputs whose output already exists.")
     private boolean overwrite;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
-    private boolean verbose;
+    @Mixin
+    private VerboseOption verbose;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT",
             description = "Audio files, directories (searched recursively for audio extensions) or @list.txt"
@@ -277,7 +278,7 @@ public final class EmbedCommand implements Callable<Integer> {
                     String reason = reason(f, ex);
                     progress.clear();
                     err.println("mert embed: FAILED " + f.display() + ": " + reason);
-                    if (verbose || Main.debugFromEnvironment()) {
+                    if (verbose.stackTraces()) {
                         ex.printStackTrace(err);
                     }
                     err.flush();

@@ -28,7 +28,7 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
         if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
             err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options and examples.");
         }
-        if (debug(args)) {
+        if (VerboseOption.stackTraces(args)) {
             ex.printStackTrace(err);
         }
         err.flush();
@@ -44,7 +44,7 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
         String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
         err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + (explained ? msg : ex.getClass().getSimpleName()
                 + ": " + msg));
-        if (debug(parsed.originalArgs().toArray(new String[0]))) {
+        if (VerboseOption.stackTraces(parsed.originalArgs().toArray(new String[0]))) {
             ex.printStackTrace(err);
         } else if (!explained) {
             err.println("(run again with --verbose or MERT_DEBUG=1 for the stack trace)");
@@ -62,14 +62,5 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
         return ex instanceof UsageException || ex instanceof ConfigException || ex instanceof CheckpointException
                 || ex instanceof IllegalArgumentException || ex instanceof ParameterException
                 || ex instanceof UncheckedIOException;
-    }
-
-    private static boolean debug(String[] args) {
-        for (String a : args) {
-            if (a.equals("--verbose") || a.equals("-v")) {
-                return true;
-            }
-        }
-        return Main.debugFromEnvironment();
     }
 }

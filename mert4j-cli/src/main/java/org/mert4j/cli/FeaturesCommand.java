@@ -23,6 +23,7 @@ import org.mert4j.io.Npy;
 import org.mert4j.tensor.Tensors;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -83,8 +84,8 @@ public final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu", description = "encodec / rvq: cpu or cuda.")
     private String device;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
-    private boolean verbose;
+    @Mixin
+    private VerboseOption verbose;
 
     @Override
     public Integer call() throws Exception {

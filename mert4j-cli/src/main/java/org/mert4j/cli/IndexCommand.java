@@ -21,6 +21,7 @@ import org.mert4j.model.MertModel;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -101,8 +102,8 @@ public final class IndexCommand implements Runnable {
                 description = "Default query candidates (default 400): higher recall, slower queries.")
         private int searchWidth = HnswParams.DEFAULT.searchWidth();
 
-        @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
-        private boolean verbose;
+        @Mixin
+        private VerboseOption verbose;
 
         @Override
         public Integer call() throws IOException {
@@ -275,8 +276,8 @@ public final class IndexCommand implements Runnable {
         @Option(names = "--json", description = "One JSON object per line instead of a table.")
         private boolean json;
 
-        @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
-        private boolean verbose;
+        @Mixin
+        private VerboseOption verbose;
 
         @Override
         public Integer call() throws IOException {

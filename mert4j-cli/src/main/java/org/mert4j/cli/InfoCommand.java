@@ -12,6 +12,7 @@ import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,8 +48,8 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of aligned text.")
     private boolean json;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
-    private boolean verbose;
+    @Mixin
+    private VerboseOption verbose;
 
     @Override
     public Integer call() throws Exception {

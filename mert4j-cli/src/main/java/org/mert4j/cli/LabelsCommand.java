@@ -23,6 +23,7 @@ import org.mert4j.teacher.TeacherSettings;
 import org.mert4j.teacher.Teachers;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -124,8 +125,8 @@ public final class LabelsCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Start the labels in --out again instead of continuing them.")
     private boolean overwrite;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
-    private boolean verbose;
+    @Mixin
+    private VerboseOption verbose;
 
     @Override
     public Integer call() throws IOException {
@@ -230,7 +231,7 @@ public final class LabelsCommand implements Callable<Integer> {
                     String reason = EmbedCommand.reason(f, ex);
                     progress.clear();
                     err.println("mert labels: FAILED row " + (row + 1) + " " + f.display() + ": " + reason);
-                    if (verbose || Main.debugFromEnvironment()) {
+                    if (verbose.stackTraces()) {
                         ex.printStackTrace(err);
                     }
                     err.flush();

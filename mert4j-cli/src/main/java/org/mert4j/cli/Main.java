@@ -49,11 +49,6 @@ public final class Main implements Runnable {
                 .setExecutionExceptionHandler(errors);
     }
 
-    static boolean debugFromEnvironment() {
-        String v = System.getenv("MERT_DEBUG");
-        return v != null && !v.isEmpty() && !v.equals("0");
-    }
-
     public static void main(String[] args) {
         String blas = org.mert4j.tensor.CpuThreads.blasWarning(System.getenv());
         if (blas != null) {

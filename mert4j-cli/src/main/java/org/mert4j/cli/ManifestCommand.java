@@ -16,6 +16,7 @@ import org.mert4j.audio.Waveform;
 import org.mert4j.teacher.Manifest;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -75,8 +76,8 @@ public final class ManifestCommand implements Callable<Integer> {
             description = "Seed of the train/valid split. Default: ${DEFAULT-VALUE}.")
     private long seed;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
-    private boolean verbose;
+    @Mixin
+    private VerboseOption verbose;
 
     @Override
     public Integer call() throws IOException {
@@ -176,7 +177,7 @@ public final class ManifestCommand implements Callable<Integer> {
 
     private void fail(PrintWriter err, FailureLog failures, String path, String reason, Throwable e) throws IOException {
         err.println("mert manifest: FAILED " + FailureLog.oneLine(path) + ": " + reason);
-        if (e != null && (verbose || Main.debugFromEnvironment())) {
+        if (e != null && (verbose.stackTraces())) {
             e.printStackTrace(err);
         }
         err.flush();

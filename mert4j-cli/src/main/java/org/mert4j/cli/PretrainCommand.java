@@ -24,6 +24,7 @@ import org.mert4j.teacher.Manifest;
 import org.mert4j.tensor.CpuThreads;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -119,8 +120,8 @@ public final class PretrainCommand implements Callable<Integer> {
                     + " (#FAILED lines in the label folder). Default: ${DEFAULT-VALUE}%%.")
     private double maxUnlabelled;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
-    private boolean verbose;
+    @Mixin
+    private VerboseOption verbose;
 
     /** Why optim.total_steps is what it is, for the summary at the start; null when nothing was derived. */
     private String scheduleNote;

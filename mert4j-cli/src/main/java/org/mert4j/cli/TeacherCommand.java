@@ -24,6 +24,7 @@ import org.mert4j.teacher.rvq.RvqVaeConfig;
 import org.mert4j.teacher.rvq.RvqVaeTrainer;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -118,8 +119,8 @@ public final class TeacherCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
         private long seed;
 
-        @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
-        private boolean verbose;
+        @Mixin
+        private VerboseOption verbose;
 
         @Override
         public Integer call() throws IOException {
@@ -255,8 +256,8 @@ public final class TeacherCommand implements Runnable {
         @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE}).")
         private String device;
 
-        @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors (also: MERT_DEBUG=1).")
-        private boolean verbose;
+        @Mixin
+        private VerboseOption verbose;
 
         @Override
         public Integer call() throws IOException {

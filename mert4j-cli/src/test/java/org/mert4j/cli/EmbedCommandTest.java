@@ -157,6 +157,19 @@ class EmbedCommandTest {
     }
 
     @Test
+    void verboseAddsTheStackTraceOfABadFile() throws IOException {
+        Path music = tmp.resolve("music");
+        Files.createDirectories(music);
+        Files.writeString(music.resolve("text.mp3"), "this is not an mp3 file at all");
+
+        Cli.Result r = Cli.run("embed", "--model", TINY, "--out", tmp.resolve("feats").toString(), "-v",
+                music.toString());
+        assertExit(1, r);
+        assertTrue(r.err().lines().anyMatch(l -> l.contains("FAILED") && l.contains("text.mp3")), r::toString);
+        assertTrue(r.err().contains("at org."), r::toString);
+    }
+
+    @Test
     void jsonlHoldsOneObjectPerInputAndResumes() throws IOException {
         Path music = tmp.resolve("music");
         Wav.write(music.resolve("a.wav"), 2, 24000, 8);

@@ -1,6 +1,5 @@
 package org.mert4j.hub;
 
-import java.io.PrintStream;
 import java.util.Locale;
 
 /** Told how a file download goes, to show progress; calls come from the downloading thread. */
@@ -32,51 +31,12 @@ public interface DownloadListener {
         public void finished() {}
     };
 
-    /** Plain lines on {@code out}: when a file starts, every {@code seconds} while it downloads, and when done. */
-    static DownloadListener lines(PrintStream out, double seconds) {
-        return new DownloadListener() {
-            private String name;
-            private long size;
-            private long last;
-            private long started;
-            private long bytes;
-
-            @Override
-            public void started(String repo, String file, long fileSize, long resumedFrom) {
-                name = repo + " " + file;
-                size = fileSize;
-                started = System.nanoTime();
-                last = started;
-                out.println("mert: downloading " + name + (size >= 0 ? " (" + megabytes(size) + ")" : "")
-                        + (resumedFrom > 0 ? ", resuming at " + megabytes(resumedFrom) : ""));
-                out.flush();
-            }
-
-            @Override
-            public void progress(long done) {
-                bytes = done;
-                long now = System.nanoTime();
-                if (now - last >= seconds * 1e9) {
-                    last = now;
-                    out.println("mert: " + name + ": " + megabytes(done) + (size > 0 ? " of " + megabytes(size)
-                            + String.format(Locale.ROOT, " (%d%%)", 100 * done / size) : ""));
-                    out.flush();
-                }
-            }
-
-            @Override
-            public void warning(String message) {
-                out.println("mert: warning: " + message);
-                out.flush();
-            }
-
-            @Override
-            public void finished() {
-                out.println(String.format(Locale.ROOT, "mert: %s: done, %s in %.1f s", name, megabytes(bytes),
-                        (System.nanoTime() - started) / 1e9));
-                out.flush();
-            }
-        };
+    /**
+     * Lines through SLF4J (logger {@code org.mert4j.hub.DownloadListener}): at INFO when a file starts, every
+     * {@code seconds} while it downloads and when done; warnings at WARN.
+     */
+    static DownloadListener logged(double seconds) {
+        return new LoggedDownloads(seconds);
     }
 
     static String megabytes(long bytes) {

@@ -26,13 +26,13 @@ public final class HubModels {
 
     /**
      * A model folder on disk for {@code text}: an existing file or folder as it is, else a Hub model id resolved
-     * through the cache (downloading what is missing), with the settings of the environment and progress lines on
-     * stderr.
+     * through the cache (downloading what is missing), with the settings of the environment and progress lines
+     * logged through SLF4J ({@link DownloadListener#logged}).
      * @throws IllegalArgumentException when {@code text} is neither an existing path nor a model id
      * @throws HubException when the id cannot be resolved
      */
     public static Path locate(String text) {
-        return locate(text, HubSettings.fromEnvironment(), DownloadListener.lines(System.err, 30));
+        return locate(text, HubSettings.fromEnvironment(), DownloadListener.logged(30));
     }
 
     public static Path locate(String text, HubSettings settings, DownloadListener listener) {

@@ -77,7 +77,7 @@ public final class MertModel implements AutoCloseable {
 
     /**
      * The folder a model folder or Hugging Face model id names on this machine (downloading an id's files into the
-     * cache when missing, progress on stderr), for callers that need the files themselves.
+     * cache when missing, progress logged through SLF4J), for callers that need the files themselves.
      */
     public static Path locate(String folderOrId) {
         try {

@@ -19,6 +19,8 @@ import org.mert4j.model.MertConfig;
 import org.mert4j.teacher.LabelSet;
 import org.mert4j.teacher.Manifest;
 import org.mert4j.teacher.TeacherAudio;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pretraining batches from a manifest and its label folder (docs/pretraining.md, "Data"): each epoch shuffles the
@@ -30,6 +32,7 @@ import org.mert4j.teacher.TeacherAudio;
  * order of threads never changes what training sees and a saved position resumes exactly.
  */
 public final class ManifestBatchSource implements BatchSource {
+    private static final Logger LOG = LoggerFactory.getLogger(ManifestBatchSource.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Manifest manifest;
@@ -231,7 +234,7 @@ public final class ManifestBatchSource implements BatchSource {
         } catch (RuntimeException e) {
             synchronized (this) {
                 if (badRows.put(row, e.getMessage()) == null) {
-                    System.err.println("skipping " + manifest.file(row) + ": " + e.getMessage());
+                    LOG.warn("skipping {}: {}", manifest.file(row), e.getMessage());
                 }
             }
             return null;
