@@ -222,7 +222,7 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
             }
             case "small" -> {
                 // docs/pretraining.md, "The small recipe": MERT's objective with the CQT target as log-magnitude
-                // on every frame and no feature penalty, the changes that keep pitch and key in a short run
+                // on every frame and no feature penalty, so that the CQT term and the input's detail are not lost
                 ObjectNode enc = MertConfig.preset("small").toJson();
                 enc.put("hidden_dropout", 0.0);
                 enc.put("attention_dropout", 0.0);
