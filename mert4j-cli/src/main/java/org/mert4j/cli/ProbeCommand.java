@@ -41,8 +41,9 @@ import picocli.CommandLine.Spec;
             "             --layers sweep",
             "  mert probe --task my-gtzan.yaml --model MERT-v1-95M --probe linear \\",
             "             --lr 1e-2,1e-3,1e-4",
-            "  mert probe --tasks tasks/gtzan/task.yaml,tasks/mtat/task.yaml --model m-a-p/MERT-v1-95M \\",
-            "             --layers sweep --out marble   # marble/marble.md: one row per model",
+            "  mert probe --tasks tasks/gtzan/task.yaml,tasks/mtat/task.yaml \\",
+            "             --model m-a-p/MERT-v1-95M --layers sweep --out marble",
+            "             # marble/marble.md: one row per model, a column per task",
             "", "Exit status: 0 ok, 1 a clip could not be read, 2 bad command line or task file."})
 public final class ProbeCommand implements Callable<Integer> {
     @Spec
