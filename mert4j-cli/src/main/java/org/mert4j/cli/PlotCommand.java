@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -62,11 +63,14 @@ public final class PlotCommand implements Callable<Integer> {
             throw new UsageException(metrics + " has no training steps yet");
         }
         double[] steps = column(train, "step");
-        LineChart loss = new LineChart("loss", "step", true).integerX()
-                .line("total", steps, column(train, "loss"))
-                .line("acoustic", steps, column(train, "acoustic"))
-                .line("cqt", steps, column(train, "cqt"))
-                .line("feature penalty", steps, column(train, "penalty"));
+        LineChart loss = new LineChart("loss", "step", true).integerX().line("total", steps, column(train, "loss"));
+        for (String[] part : new String[][] {{"acoustic", "acoustic"}, {"cqt", "cqt"}, {"feature penalty", "penalty"}}) {
+            double[] values = column(train, part[1]);
+            // a term switched off (weight 0) is 0 throughout: on a log axis it would only squash the others
+            if (Arrays.stream(values).anyMatch(v -> v > 0)) {
+                loss.line(part[0], steps, values);
+            }
+        }
         if (!valid.isEmpty()) {
             loss.points("validation", column(valid, "step"), column(valid, "valid_loss"));
         }
