@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "mert", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpAutoWidth = true,
         subcommands = {EmbedCommand.class, InfoCommand.class, FeaturesCommand.class, ManifestCommand.class,
             LabelsCommand.class, TeacherCommand.class, PretrainCommand.class, ExportCommand.class, PlotCommand.class,
-            ProbeCommand.class, TasksCommand.class, CorpusCommand.class, IndexCommand.class, BenchCommand.class,
+            ProbeCommand.class, TasksCommand.class, CorpusCommand.class, IndexCommand.class, ServeCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class},
         description = {"MERT music features on the JVM (Hugging Face MERT checkpoints on libtorch)."},
         footer = {

@@ -1,0 +1,54 @@
+package org.mert4j.cli.serve;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Errors Jetty answers itself, before a route runs, as the routes answer theirs: JSON {@code {"error"}}, never
+ * an HTML page. A request whose path climbs above the URL's root ({@code /v1/tracks/../../x}) is refused by
+ * the parser with 400 and never reaches a route; a track audio path Jetty did parse but refused is the audio
+ * route's 404.
+ */
+final class JsonErrorHandler extends ErrorHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                    Callback callback) {
+        String path = request.getHttpURI().getPath();
+        if (code == 400 && path != null && path.startsWith("/v1/tracks/") && path.endsWith("/audio")) {
+            code = 404;
+            message = "no audio for track " + path.substring("/v1/tracks/".length(), path.length() - "/audio".length())
+                    + " under the audio root";
+        }
+        response.setStatus(code);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(body(code, message)), callback);
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        fields.put(new HttpField(HttpHeader.CONTENT_TYPE, "application/json"));
+        return ByteBuffer.wrap(body(status, reason));
+    }
+
+    private static byte[] body(int code, String message) {
+        String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
+        try {
+            return JSON.writeValueAsBytes(java.util.Map.of("error", text));
+        } catch (JsonProcessingException e) {
+            return "{\"error\":\"error\"}".getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}
