@@ -12,11 +12,13 @@ import org.mert4j.index.VectorIndex;
 /**
  * A 2-D map of the catalogue for the page: the indexed embeddings (unit length, as cosine similarity sees
  * them) projected on their first two principal components. Computed once at start-up by subspace iteration
- * over the index (a few passes; no d x d covariance, no copy of the vectors), then served as it is: the
+ * (30 passes over the vectors; no d x d covariance), then served as it is: the
  * track keys as JSON and the points as little-endian float32 pairs, compact enough for 100,000 tracks.
  */
 public final class CatalogueMap {
     private static final int ITERATIONS = 30;
+    /** Vectors held in memory for the passes at most: 320 MB of floats, 100,000 tracks of 768-d fit. */
+    private static final long MAX_HELD = 80L << 20;
 
     private final List<String> tracks;
     private final float[] points; // x0, y0, x1, y1, ...
@@ -28,27 +30,25 @@ public final class CatalogueMap {
 
     public static CatalogueMap of(VectorIndex index) throws IOException {
         int d = index.metadata().dimension();
+        Vectors vectors = Vectors.of(index, d);
+        int n = vectors.count();
+        if (n == 0) {
+            return new CatalogueMap(List.of(), new float[0]);
+        }
         double[] mean = new double[d];
-        long[] n = {0};
-        index.forEachVector((key, v) -> {
-            unit(v);
+        vectors.forEach((i, v) -> {
             for (int j = 0; j < d; j++) {
                 mean[j] += v[j];
             }
-            n[0]++;
         });
-        if (n[0] == 0) {
-            return new CatalogueMap(List.of(), new float[0]);
-        }
         for (int j = 0; j < d; j++) {
-            mean[j] /= n[0];
+            mean[j] /= n;
         }
         double[][] q = orthonormal(randomBasis(d));
         for (int it = 0; it < ITERATIONS; it++) {
             double[][] z = new double[2][d];
             double[][] basis = q;
-            index.forEachVector((key, v) -> {
-                unit(v);
+            vectors.forEach((i, v) -> {
                 double a = 0;
                 double b = 0;
                 for (int j = 0; j < d; j++) {
@@ -64,11 +64,9 @@ public final class CatalogueMap {
             });
             q = orthonormal(z);
         }
-        List<String> tracks = new ArrayList<>((int) n[0]);
-        float[] points = new float[2 * (int) n[0]];
+        float[] points = new float[2 * n];
         double[][] basis = q;
-        index.forEachVector((key, v) -> {
-            unit(v);
+        vectors.forEach((i, v) -> {
             double a = 0;
             double b = 0;
             for (int j = 0; j < d; j++) {
@@ -76,12 +74,70 @@ public final class CatalogueMap {
                 a += c * basis[0][j];
                 b += c * basis[1][j];
             }
-            int i = tracks.size();
-            tracks.add(key);
             points[2 * i] = (float) a;
             points[2 * i + 1] = (float) b;
         });
-        return new CatalogueMap(List.copyOf(tracks), points);
+        return new CatalogueMap(List.copyOf(vectors.keys()), points);
+    }
+
+    /**
+     * The index's vectors at unit length, held in one array when they fit in {@link #MAX_HELD} floats (each
+     * pass then costs no index reads), else read from the index on every pass.
+     */
+    private static final class Vectors {
+        interface Visitor {
+            void accept(int i, float[] unit);
+        }
+
+        private final VectorIndex index;
+        private final List<String> keys;
+        private final float[] held; // null: read on every pass
+        private final int d;
+
+        private Vectors(VectorIndex index, List<String> keys, float[] held, int d) {
+            this.index = index;
+            this.keys = keys;
+            this.held = held;
+            this.d = d;
+        }
+
+        static Vectors of(VectorIndex index, int d) throws IOException {
+            boolean hold = (long) index.size() * d <= MAX_HELD;
+            List<String> keys = new ArrayList<>(index.size());
+            float[] held = hold ? new float[index.size() * d] : null;
+            index.forEachVector((key, v) -> {
+                if (hold && keys.size() < index.size()) {
+                    unit(v);
+                    System.arraycopy(v, 0, held, keys.size() * d, d);
+                }
+                keys.add(key);
+            });
+            return new Vectors(index, keys, hold && keys.size() == index.size() ? held : null, d);
+        }
+
+        int count() {
+            return keys.size();
+        }
+
+        List<String> keys() {
+            return keys;
+        }
+
+        void forEach(Visitor visitor) throws IOException {
+            if (held != null) {
+                float[] v = new float[d];
+                for (int i = 0; i < keys.size(); i++) {
+                    System.arraycopy(held, i * d, v, 0, d);
+                    visitor.accept(i, v);
+                }
+                return;
+            }
+            int[] i = {0};
+            index.forEachVector((key, v) -> {
+                unit(v);
+                visitor.accept(i[0]++, v);
+            });
+        }
     }
 
     public List<String> tracks() {

@@ -2,7 +2,7 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const state = { info: null, tracks: [], points: null, screen: null, grid: null, cell: 10,
+const state = { info: null, tracks: [], points: null, screen: null, grid: null, cell: 10, base: null,
   highlight: new Map(), selected: -1, hover: -1, keyIndex: new Map() };
 
 function trackUrl(key, what) {
@@ -221,18 +221,31 @@ function layout() {
     if (list) list.push(i); else grid.set(c, [i]);
   }
   state.grid = { cells: grid, cols, rows };
+  drawBase(dpr);
   drawMap();
+}
+
+// The catalogue's points are drawn once per layout into an offscreen canvas; hover and selection only
+// copy it back and draw a few dots on top, so they stay instant with 100,000 tracks.
+function drawBase(dpr) {
+  const base = document.createElement('canvas');
+  base.width = canvas.width;
+  base.height = canvas.height;
+  const g = base.getContext('2d');
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const sc = state.screen;
+  const n = sc.length / 2;
+  const size = n > 20000 ? 1.5 : n > 2000 ? 2.5 : 5;
+  g.fillStyle = 'rgba(79,179,255,' + (n > 20000 ? 0.45 : 0.8) + ')';
+  for (let i = 0; i < n; i++) g.fillRect(sc[2 * i] - size / 2, sc[2 * i + 1] - size / 2, size, size);
+  state.base = base;
 }
 
 function drawMap() {
   const w = canvas.clientWidth, h = canvas.clientHeight;
   ctx2d.clearRect(0, 0, w, h);
-  const sc = state.screen;
-  if (!sc) return;
-  const n = sc.length / 2;
-  const size = n > 20000 ? 1.5 : n > 2000 ? 2.5 : 5;
-  ctx2d.fillStyle = 'rgba(79,179,255,' + (n > 20000 ? 0.45 : 0.8) + ')';
-  for (let i = 0; i < n; i++) ctx2d.fillRect(sc[2 * i] - size / 2, sc[2 * i + 1] - size / 2, size, size);
+  if (!state.screen || !state.base) return;
+  ctx2d.drawImage(state.base, 0, 0, w, h);
   for (const [i] of state.highlight) dot(i, 4.5, '#5fd38d');
   if (state.selected >= 0) dot(state.selected, 6, '#ffb347');
   if (state.hover >= 0) dot(state.hover, 5, '#ffffff');
