@@ -95,14 +95,15 @@ public final class ServeCommand implements Callable<Integer> {
     private int maxQueue;
 
     @Option(names = "--token", paramLabel = "T", description = "Bearer token for every route but /healthz"
-            + " (default: $" + TOKEN_ENV + ", else none).")
+            + " (default: $" + TOKEN_ENV + ", else none; prefer the variable: other users can read command lines).")
     private String token;
 
     @Option(names = "--drain-seconds", defaultValue = "30", paramLabel = "S",
             description = "On SIGTERM, how long requests in flight may take to finish. Default: ${DEFAULT-VALUE}.")
     private int drainSeconds;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda", description = "Where the model runs.")
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda",
+            description = "Where the model runs: cpu, cuda or cuda:N. Default: ${DEFAULT-VALUE}.")
     private String device;
 
     @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads. Default: the processors.")
