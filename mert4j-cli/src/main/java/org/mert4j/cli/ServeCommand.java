@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
             "Routes: GET /healthz, GET /metrics (Prometheus), POST /v1/embed[?layers=all|LIST&pool=mean|none] (body:"
                 + " the audio file's bytes; answers what 'mert embed' writes), POST /v1/search?k=10 (audio bytes),"
                 + " GET /v1/tracks/KEY/neighbours?k=10, GET /v1/tracks/KEY/audio (from --audio-root, with HTTP Range),"
-                + " GET /v1/map and /v1/map/points (the catalogue's 2-D map), GET /v1/info. Errors are JSON {\"error\"}.",
+                + " GET /v1/map and /v1/map/points (the catalogue's 2-D map), GET /v1/info. Errors are JSON {\"error\"}."
+                + " With 'Accept: application/x-ndjson', embed and search answer a progress line per window first.",
             "",
             "Windows of concurrent requests run together in one forward pass (up to --max-batch, waiting at most"
                 + " --max-wait-ms for company). More than --max-queue requests waiting get 503 with Retry-After;"

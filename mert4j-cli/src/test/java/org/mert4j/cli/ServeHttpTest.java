@@ -219,6 +219,41 @@ class ServeHttpTest {
     }
 
     @Test
+    void progressLinesComeBeforeTheAnswerWhenAsked() throws Exception {
+        byte[] flac = Files.readAllBytes(CHORDS);
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/embed"))
+                .header("Accept", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofByteArray(flac)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("application/x-ndjson", r.headers().firstValue("Content-Type").orElse(""));
+        List<String> lines = r.body().lines().toList();
+        assertTrue(lines.size() >= 3, r.body()); // two windows, then the answer
+        double last = 0;
+        for (String line : lines.subList(0, lines.size() - 1)) {
+            double seconds = JSON.readTree(line).path("progress").path("seconds").asDouble();
+            assertTrue(seconds > last, line);
+            last = seconds;
+        }
+        assertEquals(8.0, last, 1e-3); // the whole 8 s file
+        JsonNode answer = JSON.readTree(lines.get(lines.size() - 1));
+        JsonNode plain = json(post("/v1/embed", flac));
+        assertClose(flatten(plain.path("embedding")), flatten(answer.path("embedding")), 1e-5);
+
+        // a failure before the first window is an ordinary error response
+        HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/search"))
+                .header("Accept", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofByteArray("not audio".getBytes(StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertError(400, bad, "cannot decode");
+        HttpResponse<String> search = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/search?k=1"))
+                .header("Accept", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofByteArray(flac)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<String> searchLines = search.body().lines().toList();
+        assertEquals("chords-24k", JSON.readTree(searchLines.get(searchLines.size() - 1)).path("results").get(0)
+                .path("track").asText(), search.body());
+    }
+
+    @Test
     void sixteenConcurrentClientsOfFourRequestsAreAllAnsweredAndBatched() throws Exception {
         byte[][] files = {Files.readAllBytes(CHORDS), Files.readAllBytes(ARPEGGIO)};
         long[] windowsOf = new long[2]; // windows of each file, counted on one request alone

@@ -243,22 +243,51 @@ final class ApiHandler extends Handler.Abstract {
         Fields q = Request.extractQueryParameters(request);
         int[] layers = layers(q.getValue("layers"));
         EmbedOptions.Pool pool = pool(q.getValue("pool"));
-        FloatArray values = embedUpload(request, layers, pool);
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 14);
-        try (JsonGenerator g = JSON_FACTORY.createGenerator(buf)) {
-            g.writeStartObject();
-            g.writeStringField("model", ctx.modelName());
-            EmbeddingJson.writeFields(g, values, layers);
-            g.writeEndObject();
+        ProgressStream progress = ProgressStream.of(request, response, ctx.config().sampleRate());
+        try {
+            FloatArray values = embedUpload(request, layers, pool, progress);
+            ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 14);
+            try (JsonGenerator g = JSON_FACTORY.createGenerator(buf)) {
+                g.writeStartObject();
+                g.writeStringField("model", ctx.modelName());
+                EmbeddingJson.writeFields(g, values, layers);
+                g.writeEndObject();
+            }
+            return answer(response, progress, buf.toByteArray());
+        } catch (ApiException e) {
+            return failAfterProgress(progress, e);
         }
-        return send(response, 200, "application/json", buf.toByteArray());
     }
 
     private int search(Request request, Response response) throws IOException {
         int k = k(request);
         var index = requireIndex();
-        float[] v = embedUpload(request, new int[] {index.metadata().layer()}, EmbedOptions.Pool.MEAN).row(0);
-        return results(response, index.search(v, k));
+        ProgressStream progress = ProgressStream.of(request, response, ctx.config().sampleRate());
+        try {
+            float[] v = embedUpload(request, new int[] {index.metadata().layer()}, EmbedOptions.Pool.MEAN, progress)
+                    .row(0);
+            return answer(response, progress, JSON.writeValueAsBytes(Map.of("results", resultList(index.search(v, k)))));
+        } catch (ApiException e) {
+            return failAfterProgress(progress, e);
+        }
+    }
+
+    /** The answer: a JSON body, or the last line of a progress stream. */
+    private static int answer(Response response, ProgressStream progress, byte[] json) throws IOException {
+        if (progress != null && progress.committed()) {
+            progress.finish(json);
+            return 200;
+        }
+        return send(response, 200, "application/json", json);
+    }
+
+    /** A failure once progress lines went out is the stream's last line; before, an ordinary error. */
+    private static int failAfterProgress(ProgressStream progress, ApiException e) {
+        if (progress == null || !progress.committed()) {
+            throw e;
+        }
+        progress.fail(e);
+        return e.status();
     }
 
     private int neighbours(String key, Request request, Response response) throws IOException {
@@ -274,6 +303,10 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private int results(Response response, List<Neighbour> found) throws IOException {
+        return json(response, 200, Map.of("results", resultList(found)));
+    }
+
+    private static List<Map<String, Object>> resultList(List<Neighbour> found) {
         List<Map<String, Object>> list = new java.util.ArrayList<>(found.size());
         for (Neighbour n : found) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -281,17 +314,18 @@ final class ApiHandler extends Handler.Abstract {
             r.put("score", n.cosine());
             list.add(r);
         }
-        return json(response, 200, Map.of("results", list));
+        return list;
     }
 
     /** The features of the request body; admission first, so a full queue answers before the upload is read. */
-    private FloatArray embedUpload(Request request, int[] layers, EmbedOptions.Pool pool) throws IOException {
+    private FloatArray embedUpload(Request request, int[] layers, EmbedOptions.Pool pool, ProgressStream progress)
+            throws IOException {
         if (!admitted.tryAcquire()) {
             throw new ApiException(503, "too many requests waiting for the model (" + ctx.settings().maxQueue()
                     + ", --max-queue): try again shortly", "1");
         }
         try (Upload upload = Upload.read(request, ctx.tempDir(), ctx.settings().maxUploadBytes())) {
-            return ctx.embedder().embed(upload.file(), layers, pool);
+            return ctx.embedder().embed(upload.file(), layers, pool, progress == null ? null : progress::progress);
         } finally {
             admitted.release();
         }

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.LongConsumer;
 
 import org.mert4j.audio.AudioDecodeException;
 import org.mert4j.model.AudioWindows;
@@ -40,11 +41,19 @@ public final class UploadEmbedder {
      * @throws ApiException 400 when the file cannot be decoded, is truncated, too short or not finite
      */
     public FloatArray embed(Path file, int[] layers, EmbedOptions.Pool pool) {
+        return embed(file, layers, pool, null);
+    }
+
+    /**
+     * @param progress told the samples (at the model's rate) embedded so far after each window, or null
+     */
+    public FloatArray embed(Path file, int[] layers, EmbedOptions.Pool pool, LongConsumer progress) {
         int states = config.numHiddenStates();
         WindowPooling pooling = new WindowPooling(config, layers.length, pool);
         ArrayDeque<Pending> pending = new ArrayDeque<>();
         try (AudioWindows windows = new AudioWindows(file, config.sampleRate(), WINDOW_SECONDS, ahead)) {
             long offset = 0;
+            long done = 0;
             for (float[] w = windows.next(); w != null; w = windows.next()) {
                 checkFinite(w, offset);
                 offset += w.length;
@@ -53,11 +62,13 @@ public final class UploadEmbedder {
                 }
                 pending.add(new Pending(batcher.submit(w, pool), w.length));
                 if (pending.size() >= ahead) {
-                    pool(pending.poll(), pooling, layers, states);
+                    done += pool(pending.poll(), pooling, layers, states);
+                    report(progress, done);
                 }
             }
             while (!pending.isEmpty()) {
-                pool(pending.poll(), pooling, layers, states);
+                done += pool(pending.poll(), pooling, layers, states);
+                report(progress, done);
             }
             if (windows.lengthWarning() != null) {
                 throw new ApiException(400, "truncated upload: " + windows.lengthWarning());
@@ -74,8 +85,17 @@ public final class UploadEmbedder {
         }
     }
 
-    /** Adds one window's outputs (all hidden states) to the pooling, keeping the rows of {@code layers}. */
-    private static void pool(Pending p, WindowPooling pooling, int[] layers, int states) {
+    private static void report(LongConsumer progress, long samples) {
+        if (progress != null) {
+            progress.accept(samples);
+        }
+    }
+
+    /**
+     * Adds one window's outputs (all hidden states) to the pooling, keeping the rows of {@code layers};
+     * returns the window's samples.
+     */
+    private static int pool(Pending p, WindowPooling pooling, int[] layers, int states) {
         float[] all;
         try {
             all = p.result().get();
@@ -95,6 +115,7 @@ public final class UploadEmbedder {
             System.arraycopy(all, layers[i] * row, kept, i * row, row);
         }
         pooling.add(kept, 1, p.samples());
+        return p.samples();
     }
 
     private void checkFinite(float[] w, long offset) {

@@ -24,7 +24,23 @@ async function getJson(url) {
 
 // ---- query: upload with progress, then the results
 
-function upload(blob, name) {
+// The clip's length as the browser reads it, for the embedding's share done (null when it cannot tell).
+function duration(blob) {
+  return new Promise((resolve) => {
+    const a = new Audio();
+    const url = URL.createObjectURL(blob);
+    const done = (d) => { URL.revokeObjectURL(url); resolve(Number.isFinite(d) && d > 0 ? d : null); };
+    a.preload = 'metadata';
+    a.onloadedmetadata = () => done(a.duration);
+    a.onerror = () => done(null);
+    setTimeout(() => done(null), 3000);
+    a.src = url;
+  });
+}
+
+// Uploads with XHR (upload progress), asking for progress lines (application/x-ndjson): one per embedded
+// window, {"progress": {"seconds"}}, then the answer, or {"error"}, as the last line.
+async function upload(blob, name) {
   const searchable = state.info && state.info.index;
   const url = searchable ? '/v1/search?k=10' : '/v1/embed';
   const bar = $('progress');
@@ -33,22 +49,33 @@ function upload(blob, name) {
   bar.classList.remove('busy');
   fill.style.width = '0%';
   setStatus('Uploading ' + name + '…');
+  const seconds = await duration(blob);
   const xhr = new XMLHttpRequest();
   xhr.open('POST', url);
   xhr.withCredentials = true;
+  xhr.setRequestHeader('Accept', 'application/x-ndjson');
   xhr.upload.onprogress = (e) => {
     if (e.lengthComputable) fill.style.width = Math.round(100 * e.loaded / e.total) + '%';
   };
   xhr.upload.onload = () => {
-    bar.classList.add('busy');
+    if (seconds) { fill.style.width = '0%'; } else { bar.classList.add('busy'); }
     setStatus('Embedding ' + name + '…');
+  };
+  const lines = () => xhr.responseText.split('\n').filter((l) => l.trim() !== '');
+  xhr.onprogress = () => {
+    const done = lines().map((l) => { try { return JSON.parse(l); } catch (e) { return {}; } })
+      .filter((o) => o.progress).pop();
+    if (!done) return;
+    const s = done.progress.seconds;
+    if (seconds) fill.style.width = Math.min(100, Math.round(100 * s / seconds)) + '%';
+    setStatus('Embedding ' + name + ': ' + s.toFixed(0) + (seconds ? ' of ' + seconds.toFixed(0) : '') + ' s…');
   };
   const started = performance.now();
   xhr.onload = () => {
     bar.hidden = true;
     let body;
-    try { body = JSON.parse(xhr.responseText); } catch (e) { body = { error: xhr.statusText }; }
-    if (xhr.status !== 200) {
+    try { body = JSON.parse(lines().pop()); } catch (e) { body = { error: xhr.statusText || 'no answer' }; }
+    if (xhr.status !== 200 || body.error) {
       setStatus(body.error || ('HTTP ' + xhr.status), true);
       return;
     }
