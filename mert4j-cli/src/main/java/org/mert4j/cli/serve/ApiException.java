@@ -2,6 +2,8 @@ package org.mert4j.cli.serve;
 
 /** A request that ends with an HTTP error status and a JSON body {@code {"error": message}}. */
 public final class ApiException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final int status;
     private final String retryAfter;
 

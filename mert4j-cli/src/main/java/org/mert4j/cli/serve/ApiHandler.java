@@ -254,7 +254,7 @@ final class ApiHandler extends Handler.Abstract {
                 g.writeEndObject();
             }
             return answer(response, progress, buf.toByteArray());
-        } catch (ApiException e) {
+        } catch (RuntimeException e) {
             return failAfterProgress(progress, e);
         }
     }
@@ -267,7 +267,7 @@ final class ApiHandler extends Handler.Abstract {
             float[] v = embedUpload(request, new int[] {index.metadata().layer()}, EmbedOptions.Pool.MEAN, progress)
                     .row(0);
             return answer(response, progress, JSON.writeValueAsBytes(Map.of("results", resultList(index.search(v, k)))));
-        } catch (ApiException e) {
+        } catch (RuntimeException e) {
             return failAfterProgress(progress, e);
         }
     }
@@ -282,12 +282,17 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     /** A failure once progress lines went out is the stream's last line; before, an ordinary error. */
-    private static int failAfterProgress(ProgressStream progress, ApiException e) {
+    private static int failAfterProgress(ProgressStream progress, RuntimeException e) {
         if (progress == null || !progress.committed()) {
             throw e;
         }
-        progress.fail(e);
-        return e.status();
+        ApiException a = e instanceof ApiException api ? api : new ApiException(500, "internal error: "
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        if (a.status() == 500) {
+            LOG.warn("request failed after its progress lines", e);
+        }
+        progress.fail(a);
+        return a.status();
     }
 
     private int neighbours(String key, Request request, Response response) throws IOException {

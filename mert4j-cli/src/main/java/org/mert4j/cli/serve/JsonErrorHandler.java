@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -16,9 +14,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Errors Jetty answers itself, before a route runs, as the routes answer theirs: JSON {@code {"error"}}, never
- * an HTML page. A request whose path climbs above the URL's root ({@code /v1/tracks/../../x}) is refused by
- * the parser with 400 and never reaches a route; a track audio path Jetty did parse but refused is the audio
- * route's 404.
+ * an HTML page. Such as a request whose path climbs above the URL's root ({@code /v1/tracks/../../x}): the
+ * parser refuses it with 400, and no route (nor any file) is reached.
  */
 final class JsonErrorHandler extends ErrorHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,21 +23,9 @@ final class JsonErrorHandler extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
-        String path = request.getHttpURI().getPath();
-        if (code == 400 && path != null && path.startsWith("/v1/tracks/") && path.endsWith("/audio")) {
-            code = 404;
-            message = "no audio for track " + path.substring("/v1/tracks/".length(), path.length() - "/audio".length())
-                    + " under the audio root";
-        }
         response.setStatus(code);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
-    }
-
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        fields.put(new HttpField(HttpHeader.CONTENT_TYPE, "application/json"));
-        return ByteBuffer.wrap(body(status, reason));
     }
 
     private static byte[] body(int code, String message) {
