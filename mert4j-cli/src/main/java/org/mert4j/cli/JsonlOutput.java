@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,19 +62,7 @@ public final class JsonlOutput implements AutoCloseable {
             g.writeStartObject();
             g.writeStringField("path", e.input().display());
             g.writeNumberField("duration_s", e.durationSeconds());
-            long[] shape = e.values().shape();
-            g.writeArrayFieldStart("shape");
-            for (long d : shape) {
-                g.writeNumber(d);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("layers");
-            for (int l : e.layers()) {
-                g.writeNumber(l);
-            }
-            g.writeEndArray();
-            g.writeFieldName("embedding");
-            writeNested(g, e.values().values(), shape, 0, 0);
+            EmbeddingJson.writeFields(g, e.values(), e.layers());
             g.writeEndObject();
         }
         writeLine(buf);
@@ -97,23 +84,6 @@ public final class JsonlOutput implements AutoCloseable {
         buf.write('\n');
         out.write(buf.toByteArray());
         out.flush();
-    }
-
-    /** Writes {@code data} from {@code offset} as nested arrays of {@code shape[dim..]}; returns the new offset. */
-    private static int writeNested(JsonGenerator g, FloatBuffer data, long[] shape, int dim, int offset)
-            throws IOException {
-        g.writeStartArray();
-        if (dim == shape.length - 1) {
-            for (int i = 0; i < shape[dim]; i++) {
-                g.writeNumber(data.get(offset++));
-            }
-        } else {
-            for (int i = 0; i < shape[dim]; i++) {
-                offset = writeNested(g, data, shape, dim + 1, offset);
-            }
-        }
-        g.writeEndArray();
-        return offset;
     }
 
     private void keepCompleteLines() throws IOException {

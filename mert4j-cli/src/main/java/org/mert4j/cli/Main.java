@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "mert", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpAutoWidth = true,
         subcommands = {EmbedCommand.class, InfoCommand.class, FeaturesCommand.class, ManifestCommand.class,
             LabelsCommand.class, TeacherCommand.class, PretrainCommand.class, ExportCommand.class, PlotCommand.class,
-            ProbeCommand.class, TasksCommand.class, CorpusCommand.class, IndexCommand.class, BenchCommand.class,
+            ProbeCommand.class, TasksCommand.class, CorpusCommand.class, IndexCommand.class, ServeCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class},
         description = {"MERT music features on the JVM (Hugging Face MERT checkpoints on libtorch)."},
         footer = {
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
             "  mert labels --teacher hubert-kmeans --teacher-model MERT-v0 --layer 6 --fit \\",
             "              --manifest data/train.tsv --out labels/hubert6",
             "  mert index build --embeddings feats/ --layer 6 --out feats.idx",
+            "  mert serve --model MERT-v1-95M --index feats.idx --audio-root music/",
             "  mert embed --help",
             "",
             "Environment: JAVA_OPTS (JVM options, e.g. -Xmx8g), MERT_DEBUG=1 (stack traces on errors)."})

@@ -1,7 +1,6 @@
 package org.mert4j.model;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongConsumer;
 
@@ -52,12 +51,8 @@ public final class Embedder {
     public FloatArray embed(WindowSource windows, EmbedOptions options, LongConsumer progress) {
         MertConfig c = encoder.config();
         int[] layers = options.resolveLayers(c.transformer().numLayers() + 1);
-        int h = c.transformer().hiddenSize();
         boolean mean = options.pool() == EmbedOptions.Pool.MEAN;
-        double[] sum = new double[layers.length * h];
-        List<float[]> frames = new ArrayList<>();
-        long totalFrames = 0;
-        int count = 0;
+        WindowPooling pooling = new WindowPooling(c, layers.length, options.pool());
         long done = 0;
         // Consecutive windows of equal length run together, up to batchSize of them.
         List<float[]> batch = new ArrayList<>();
@@ -69,22 +64,7 @@ public final class Embedder {
                     || w.length != batch.get(0).length);
             if (full) {
                 int len = batch.get(0).length;
-                float[] out = runBatch(batch, layers, mean); // MEAN: [b, layers, H]; NONE: [b, layers, T, H]
-                if (mean) {
-                    for (int b = 0; b < batch.size(); b++) {
-                        for (int k = 0; k < sum.length; k++) {
-                            sum[k] += out[b * sum.length + k];
-                        }
-                    }
-                } else {
-                    long t = c.framesFor(len);
-                    int per = (int) (layers.length * t * h);
-                    for (int b = 0; b < batch.size(); b++) {
-                        frames.add(Arrays.copyOfRange(out, b * per, (b + 1) * per));
-                        totalFrames += t;
-                    }
-                }
-                count += batch.size();
+                pooling.add(encodeBatch(batch, layers, mean), batch.size(), len);
                 done += (long) batch.size() * len;
                 batch.clear();
                 if (progress != null) {
@@ -96,25 +76,42 @@ public final class Embedder {
             }
             batch.add(w);
         }
-        if (count == 0) {
-            long n = windows.totalSamples();
-            throw new IllegalArgumentException(n + " samples (" + String.format("%.4f", n / (double) c.sampleRate())
-                    + " s at " + c.sampleRate() + " Hz) are too short: one frame needs " + c.receptiveField()
-                    + " samples");
-        }
-        if (mean) {
-            float[] out = new float[sum.length];
-            for (int k = 0; k < sum.length; k++) {
-                out[k] = (float) (sum[k] / count);
-            }
-            return new FloatArray(out, new long[] {layers.length, h});
-        }
-        return concatFrames(frames, layers.length, totalFrames, h);
+        return pooling.result(windows.totalSamples());
     }
 
-    /** Encoder on a batch of equal-length windows: per window either time-means [layers, H] or frames [layers, T, H]. */
-    private float[] runBatch(List<float[]> batch, int[] layers, boolean mean) {
+    /**
+     * The encoder on a batch of equal-length windows (mono, at the model's rate, as {@link WindowPlan} cuts
+     * them; normalised here if the preprocessor says so): per window either the time-means [layers, H]
+     * ({@code mean}) or the frames [layers, T, H], windows one after another. What {@link WindowPooling} adds.
+     * Shapes are checked here, before libtorch sees them.
+     *
+     * @param layers hidden-state indices 0..L, resolved
+     */
+    public float[] encodeBatch(List<float[]> batch, int[] layers, boolean mean) {
+        MertConfig c = encoder.config();
+        if (batch.isEmpty()) {
+            throw new IllegalArgumentException("a batch needs at least one window");
+        }
         int len = batch.get(0).length;
+        if (c.framesFor(len) <= 0) {
+            throw new IllegalArgumentException("windows of " + len + " samples are shorter than one frame ("
+                    + c.receptiveField() + " samples)");
+        }
+        if ((long) batch.size() * len > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(batch.size() + " windows of " + len + " samples are too many for one batch");
+        }
+        for (float[] w : batch) {
+            if (w.length != len) {
+                throw new IllegalArgumentException("windows of one batch must have equal lengths, got " + len
+                        + " and " + w.length);
+            }
+        }
+        for (int l : layers) {
+            if (l < 0 || l > c.transformer().numLayers()) {
+                throw new IllegalArgumentException("layer " + l + " does not exist: hidden states are 0.."
+                        + c.transformer().numLayers());
+            }
+        }
         float[] input = new float[batch.size() * len];
         for (int b = 0; b < batch.size(); b++) {
             float[] w = normalize ? Preprocess.normalize(batch.get(b)) : batch.get(b);
@@ -131,23 +128,5 @@ public final class Embedder {
             // [layers, B, ...] -> [B, layers, ...]
             return Tensors.toFloats(torch.stack(picked, 0).transpose(0, 1));
         }
-    }
-
-    private static FloatArray concatFrames(List<float[]> windows, int numLayers, long totalFrames, int h) {
-        long n = numLayers * totalFrames * h;
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("frame features of " + totalFrames + " frames x " + numLayers
-                    + " layers exceed 2^31 values: pool them (--pool mean) or keep fewer layers");
-        }
-        float[] out = new float[(int) n];
-        long offset = 0; // frames written so far
-        for (float[] w : windows) {
-            int t = w.length / (numLayers * h);
-            for (int l = 0; l < numLayers; l++) {
-                System.arraycopy(w, l * t * h, out, (int) ((l * totalFrames + offset) * h), t * h);
-            }
-            offset += t;
-        }
-        return new FloatArray(out, new long[] {numLayers, totalFrames, h});
     }
 }

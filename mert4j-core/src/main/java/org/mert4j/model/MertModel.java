@@ -226,6 +226,18 @@ public final class MertModel implements AutoCloseable {
         return embedder.embed(windows, options, progress);
     }
 
+    /**
+     * The encoder on one batch of equal-length windows that the caller cut itself ({@link WindowPlan},
+     * {@link #openWindows}): per window the time-means [layers, H] (MEAN) or frames [layers, T, H] (NONE), one
+     * window after another, ready for {@link WindowPooling}. For callers that batch windows of several
+     * recordings together (the HTTP service); a recording's features are then those of {@link #embed}.
+     *
+     * @param layers hidden-state indices 0..L, resolved ({@link EmbedOptions#resolveLayers})
+     */
+    public float[] encodeWindows(java.util.List<float[]> windows, int[] layers, EmbedOptions.Pool pool) {
+        return embedder.encodeBatch(windows, layers, pool == EmbedOptions.Pool.MEAN);
+    }
+
     /** Features of mono samples at any rate (resampled to the model's). */
     public FloatArray embed(float[] mono, int sampleRate, EmbedOptions options) {
         return embedder.embed(Resampler.resample(mono, sampleRate, config.sampleRate()), options);

@@ -5,18 +5,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
 
 /**
  * A nearest-neighbour index written by {@link VectorIndexWriter}, opened for queries. Approximate: the
@@ -136,6 +140,23 @@ public final class VectorIndex implements AutoCloseable {
             throw new IllegalStateException(key + ": document has no vector");
         }
         return values.vectorValue().clone();
+    }
+
+    /** Every track and its vector, in index order (for views of the whole catalogue, such as a 2-D map). */
+    public void forEachVector(BiConsumer<String, float[]> action) throws IOException {
+        for (LeafReaderContext leaf : reader.leaves()) {
+            FloatVectorValues values = leaf.reader().getFloatVectorValues(VectorIndexWriter.VECTOR);
+            if (values == null) {
+                continue;
+            }
+            Bits live = leaf.reader().getLiveDocs();
+            StoredFields stored = leaf.reader().storedFields();
+            for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+                if (live == null || live.get(doc)) {
+                    action.accept(stored.document(doc).get(VectorIndexWriter.TRACK), values.vectorValue().clone());
+                }
+            }
+        }
     }
 
     @Override

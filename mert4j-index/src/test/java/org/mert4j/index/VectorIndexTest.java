@@ -46,6 +46,21 @@ class VectorIndexTest {
     }
 
     @Test
+    void forEachVectorVisitsEveryTrackWithItsVector() throws IOException {
+        float[][] v = {{1, 0, 0}, {0.9f, 0.1f, 0}, {0, 1, 0}, {0, 0, 1}};
+        String[] keys = {"a/one", "a/two", "b/three", "four"};
+        Path dir = build(v, keys);
+        try (VectorIndex idx = VectorIndex.open(dir)) {
+            java.util.Map<String, float[]> seen = new java.util.HashMap<>();
+            idx.forEachVector((key, vector) -> assertEquals(null, seen.put(key, vector), "visited twice: " + key));
+            assertEquals(keys.length, seen.size());
+            for (int i = 0; i < keys.length; i++) {
+                assertArrayEquals(v[i], seen.get(keys[i]), keys[i]);
+            }
+        }
+    }
+
+    @Test
     void searchRanksByCosineAndSimilarToLeavesTheTrackOut() throws IOException {
         float[][] v = {{1, 0, 0}, {0.9f, 0.1f, 0}, {0, 1, 0}, {-1, 0, 0}};
         Path dir = build(v, new String[] {"a/one", "a/two", "b/three", "four"});

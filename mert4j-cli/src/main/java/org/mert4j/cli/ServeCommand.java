@@ -1,0 +1,209 @@
+package org.mert4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import org.bytedeco.pytorch.global.torch;
+import org.mert4j.cli.serve.AudioRoot;
+import org.mert4j.cli.serve.MertServer;
+import org.mert4j.cli.serve.ServeSettings;
+import org.mert4j.index.IndexMetadata;
+import org.mert4j.index.VectorIndex;
+import org.mert4j.model.MertConfig;
+import org.mert4j.model.MertModel;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mert serve}: embeddings and similarity search over HTTP, one model load for many questions. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Serves embeddings and similarity search over HTTP, with a catalogue page at /.",
+            "",
+            "Routes: GET /healthz, GET /metrics (Prometheus), POST /v1/embed[?layers=all|LIST&pool=mean|none] (body:"
+                + " the audio file's bytes; answers what 'mert embed' writes), POST /v1/search?k=10 (audio bytes),"
+                + " GET /v1/tracks/KEY/neighbours?k=10, GET /v1/tracks/KEY/audio (from --audio-root, with HTTP Range),"
+                + " GET /v1/map and /v1/map/points (the catalogue's 2-D map), GET /v1/info. Errors are JSON {\"error\"}."
+                + " With 'Accept: application/x-ndjson', embed and search answer a progress line per window first.",
+            "",
+            "Windows of concurrent requests run together in one forward pass (up to --max-batch, waiting at most"
+                + " --max-wait-ms for company). More than --max-queue requests waiting get 503 with Retry-After;"
+                + " uploads over --max-upload-mb get 413; audio that cannot be decoded (or is truncated) gets 400.",
+            "",
+            "Security: binds 127.0.0.1 unless --host says otherwise. With --token (or MERT_SERVE_TOKEN) every route"
+                + " but /healthz needs 'Authorization: Bearer TOKEN' (a browser opens /?token=TOKEN once and keeps it as"
+                + " a same-site cookie). Audio is read from --audio-root only: keys with '..', absolute keys and links"
+                + " out of it are 404.",
+            "",
+            "SIGTERM (Ctrl-C) stops accepting connections, lets requests in flight finish, then exits."},
+        footer = {
+            "",
+            "Examples:",
+            "  mert serve --model MERT-v1-95M --index feats.idx --audio-root music/",
+            "  curl --data-binary @song.flac http://127.0.0.1:8080/v1/embed?layers=6",
+            "  curl --data-binary @clip.mp3 'http://127.0.0.1:8080/v1/search?k=5'",
+            "",
+            "Exit status: 0 after a stop, 2 usage or model error."})
+public final class ServeCommand implements Callable<Integer> {
+    /** The environment variable that gives the token when --token does not. */
+    public static final String TOKEN_ENV = "MERT_SERVE_TOKEN";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR|ID",
+            description = "Model folder, Hub model id or preset:NAME, as for 'mert embed'.")
+    private String model;
+
+    @Option(names = "--index", paramLabel = "IDX",
+            description = "Similarity index ('mert index build') for /v1/search, neighbours and the map; built with"
+                    + " this model.")
+    private Path index;
+
+    @Option(names = "--audio-root", paramLabel = "DIR",
+            description = "Folder holding the catalogue's audio: track KEY is DIR/KEY.EXT (the path 'mert embed' saw"
+                    + " below its input folder).")
+    private Path audioRoot;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+            description = "Address to bind. Default: ${DEFAULT-VALUE} (this machine only).")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "Port (0: any free one)."
+            + " Default: ${DEFAULT-VALUE}.")
+    private int port;
+
+    @Option(names = "--max-batch", defaultValue = "8", paramLabel = "N",
+            description = "Windows run together in one forward pass at most. Default: ${DEFAULT-VALUE}.")
+    private int maxBatch;
+
+    @Option(names = "--max-wait-ms", defaultValue = "10", paramLabel = "T",
+            description = "How long a window waits for others to share its pass. Default: ${DEFAULT-VALUE}.")
+    private long maxWaitMs;
+
+    @Option(names = "--max-upload-mb", defaultValue = "50", paramLabel = "S",
+            description = "Largest upload in MiB (413 above). Default: ${DEFAULT-VALUE}.")
+    private double maxUploadMb;
+
+    @Option(names = "--max-queue", defaultValue = "64", paramLabel = "N",
+            description = "Requests embedding or waiting at most; more get 503 with Retry-After. Default: ${DEFAULT-VALUE}.")
+    private int maxQueue;
+
+    @Option(names = "--token", paramLabel = "T", description = "Bearer token for every route but /healthz"
+            + " (default: $" + TOKEN_ENV + ", else none; prefer the variable: other users can read command lines).")
+    private String token;
+
+    @Option(names = "--drain-seconds", defaultValue = "30", paramLabel = "S",
+            description = "On SIGTERM, how long requests in flight may take to finish. Default: ${DEFAULT-VALUE}.")
+    private int drainSeconds;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda",
+            description = "Where the model runs: cpu, cuda or cuda:N. Default: ${DEFAULT-VALUE}.")
+    private String device;
+
+    @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads. Default: the processors.")
+    private Integer threads;
+
+    @Mixin
+    private VerboseOption verbose;
+
+    private MertServer server;
+    private MertModel mert;
+    private VectorIndex idx;
+    private boolean stopped;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        String tok = token != null ? token : System.getenv(TOKEN_ENV);
+        if (tok != null && tok.isBlank()) {
+            throw new UsageException("--token is empty");
+        }
+        if (maxBatch < 1 || maxWaitMs < 0 || maxQueue < 1 || drainSeconds < 0 || !(maxUploadMb > 0)) {
+            throw new UsageException("--max-batch and --max-queue must be at least 1, --max-wait-ms and --drain-seconds"
+                    + " at least 0, --max-upload-mb above 0");
+        }
+        if (port < 0 || port > 65535) {
+            throw new UsageException("--port " + port + ": expected 0 to 65535");
+        }
+        if (threads != null && threads < 1) {
+            throw new UsageException("--threads " + threads + ": must be at least 1");
+        }
+        AudioRoot root = null;
+        if (audioRoot != null) {
+            if (!Files.isDirectory(audioRoot)) {
+                throw new UsageException("--audio-root " + audioRoot + ": no such folder");
+            }
+            root = new AudioRoot(audioRoot);
+        }
+        ModelSource source = ModelSource.parse(model, err);
+        MertConfig config = source.config();
+        if (index != null) {
+            checkIndex(config);
+        }
+        ServeSettings settings = new ServeSettings(host, port, maxBatch, maxWaitMs, (long) (maxUploadMb * 1024 * 1024),
+                maxQueue, tok, drainSeconds);
+        mert = source.open(device, err);
+        torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        int[] all = org.mert4j.model.EmbedOptions.MARBLE.resolveLayers(config.numHiddenStates());
+        try {
+            idx = index == null ? null : VectorIndex.open(index);
+            server = MertServer.start(settings, config, source.displayName(),
+                    (windows, pool) -> mert.encodeWindows(windows, all, pool), idx, root);
+        } catch (IOException e) {
+            stop();
+            throw new UsageException("cannot start: " + e.getMessage());
+        } catch (Exception e) {
+            stop();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "mert-serve-stop"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("mert serve: listening on http://%s:%d/ (model %s%s)%n", host.contains(":") ? "[" + host + "]" : host,
+                server.port(), source.displayName(), idx == null ? ", no index" : ", " + idx.size() + " tracks");
+        out.flush();
+        server.join();
+        stop();
+        return ExitCode.OK;
+    }
+
+    /** The index must hold a hidden state of this model, with its width. */
+    private void checkIndex(MertConfig config) throws IOException {
+        if (!Files.isRegularFile(index.resolve(IndexMetadata.FILE_NAME))) {
+            throw new UsageException("--index " + index + ": not a mert index (no " + IndexMetadata.FILE_NAME + ")");
+        }
+        IndexMetadata meta = IndexMetadata.read(index);
+        if (meta.layer() >= config.numHiddenStates() || meta.dimension() != config.transformer().hiddenSize()) {
+            throw new UsageException("--index " + index + " holds layer " + meta.layer() + " with " + meta.dimension()
+                    + "-d vectors, but " + model + " has hidden states 0.." + (config.numHiddenStates() - 1) + " of "
+                    + config.transformer().hiddenSize() + "-d: not the model the index was built with");
+        }
+    }
+
+    /** Drains and stops the server, then frees the index and the model: once, from the signal or the main thread. */
+    private synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        if (server != null) {
+            server.close();
+        }
+        if (idx != null) {
+            try {
+                idx.close();
+            } catch (IOException e) {
+                // closing at exit: nothing to do about it
+            }
+        }
+        if (mert != null) {
+            mert.close();
+        }
+    }
+}
