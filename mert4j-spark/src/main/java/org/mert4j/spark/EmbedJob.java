@@ -29,7 +29,7 @@ import org.mert4j.audio.AudioFiles;
  * Parquet row per file out ({@code path}, {@code duration_s}, layer info, embedding, {@code error}).
  * Files already in the output are skipped, so an interrupted or extended run is simply started again.
  * <pre>
- * spark-submit --class org.mert4j.spark.EmbedJob mert4j-spark.jar \
+ * spark-submit --class org.mert4j.spark.EmbedJob mert4j-spark-app.jar \
  *     --model /opt/models/MERT-v1-95M --out s3a://bucket/feats.parquet --layers 6,12 's3a://bucket/music/**.flac'
  * </pre>
  */
@@ -53,8 +53,10 @@ public final class EmbedJob {
         }
         SparkSession spark = SparkSession.builder().appName("mert4j embed").getOrCreate();
         try {
-            Summary s = run(spark, o);
+            EmbedProgress progress = EmbedProgress.register(spark.sparkContext());
+            Summary s = run(spark, o, progress);
             System.out.println(s);
+            System.out.println("executors: " + progress);
         } finally {
             spark.stop();
         }
@@ -71,6 +73,11 @@ public final class EmbedJob {
 
     /** Runs the job in an existing session (the session is left open). */
     public static Summary run(SparkSession spark, EmbedJobOptions o) throws IOException {
+        return run(spark, o, EmbedProgress.register(spark.sparkContext()));
+    }
+
+    /** As {@link #run(SparkSession, EmbedJobOptions)}, counting the executors' work in {@code progress}. */
+    public static Summary run(SparkSession spark, EmbedJobOptions o, EmbedProgress progress) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         List<String> paths = new ArrayList<>();
         for (String m : o.manifests()) {
@@ -101,9 +108,10 @@ public final class EmbedJob {
         int partitions = o.partitions() > 0 ? o.partitions()
                 : (int) Math.max(1, Math.min(pending, spark.sparkContext().defaultParallelism() * 4L));
         MertEmbedder embedder = new MertEmbedder(o.model()).layers(o.layers()).layout(o.layout()).device(o.device())
-                .torchThreads(o.torchThreads()).inputColumn("path");
+                .int8(o.int8()).torchThreads(o.torchThreads()).inputColumn("path");
         // one file per row and few rows per partition: a slow file holds up only its own partition
-        Dataset<Row> result = embedder.transform(todo.repartition(partitions, functions.col("path")));
+        Dataset<Row> result = embedder.transform(todo.repartition(partitions, functions.col("path")),
+                progress);
         Set<String> before = partFiles(o.out(), hadoop);
         result.write().mode(SaveMode.Append).parquet(o.out());
 
