@@ -33,6 +33,7 @@ final class ModelCache {
         String dir = resolveModel(model);
         String dev = resolveDevice(device);
         return MODELS.computeIfAbsent(dir + "|" + dev + (int8 ? "|int8" : ""), k -> {
+            NativeLibraries.load();
             setThreads(torchThreads);
             MertModel m = MertModel.load(dir, dev); // a folder, or a Hub id resolved through the executor's cache
             if (int8) {
