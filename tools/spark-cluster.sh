@@ -7,7 +7,8 @@
 #   tools/spark-cluster.sh status                # the JVMs and their executors
 #   tools/spark-cluster.sh kill-executor [N]     # kill -9 the executor JVM of worker N (default 1)
 #   tools/spark-cluster.sh stop
-#   tools/spark-cluster.sh home                  # print SPARK_HOME (for bin-less use: java -cp "$HOME/jars/*")
+#   tools/spark-cluster.sh home                  # fetch Spark once, print its SPARK_HOME (bin/spark-submit,
+#                                                #   jars/, conf/): local mode, or any other cluster
 #
 # Settings (environment): SPARK_CLUSTER_DIR (default target/spark-cluster in the checkout), SPARK_WORKERS (2),
 # SPARK_WORKER_CORES (1), SPARK_WORKER_MEMORY (3g: what each worker offers its executors), SPARK_MASTER_PORT
@@ -65,7 +66,9 @@ die() {
 
 # Builds SPARK_HOME once: jars/ from Maven Central (Spark's own artifacts), conf/ with quiet logging, RELEASE.
 ensure_home() {
-    if [ -f "$HOME_DIR/RELEASE" ] && compgen -G "$HOME_DIR/jars/spark-core_*.jar" >/dev/null; then
+    if [ -f "$HOME_DIR/RELEASE" ] && compgen -G "$HOME_DIR/jars/spark-core_*.jar" >/dev/null \
+            && { [ "${SPARK_S3A:-0}" != 1 ] || compgen -G "$HOME_DIR/jars/hadoop-aws-*.jar" >/dev/null; }; then
+        write_spark_submit
         return
     fi
     command -v mvn >/dev/null || die "mvn is needed to fetch Spark's jars from Maven Central"
@@ -97,10 +100,23 @@ logger.executor.level = info
 EOF
     echo "Spark $(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$ROOT/tools/spark/pom.xml") (Scala 2.13)" \
         "jars from Maven Central, assembled by tools/spark-cluster.sh" >"$HOME_DIR/RELEASE"
+    write_spark_submit
 }
 
-spark_java() {
-    "$JAVA" "${MODULE_OPTS[@]}" -cp "$HOME_DIR/conf:$HOME_DIR/jars/*" "$@"
+# SPARK_HOME/bin/spark-submit, as in a distribution: the driver JVM (client mode) with Spark's module options.
+# SPARK_DRIVER_MEMORY sets its heap (default 1g): --driver-memory cannot, the JVM is already started.
+write_spark_submit() {
+    mkdir -p "$HOME_DIR/bin"
+    {
+        echo '#!/usr/bin/env bash'
+        echo '# spark-submit of a Spark assembled by tools/spark-cluster.sh (see there)'
+        echo 'home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"'
+        echo 'export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.13'
+        echo 'export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"'
+        echo "exec \"\${JAVA_HOME:+\$JAVA_HOME/bin/}java\" -Xmx\${SPARK_DRIVER_MEMORY:-1g} ${MODULE_OPTS[*]} \\"
+        echo '    -cp "$home/conf:$home/jars/*" org.apache.spark.deploy.SparkSubmit "$@"'
+    } >"$HOME_DIR/bin/spark-submit"
+    chmod +x "$HOME_DIR/bin/spark-submit"
 }
 
 alive() {
@@ -213,8 +229,7 @@ submit() {
     ensure_home
     alive "$DIR/master.pid" || die "the cluster is not running: tools/spark-cluster.sh start"
     # the driver runs here (client mode), as spark-submit from an edge node; its log4j settings are conf/'s
-    spark_java -Xmx${SPARK_DRIVER_MEMORY:-1g} org.apache.spark.deploy.SparkSubmit --master "$MASTER_URL" \
-        --conf spark.driver.host="$HOST" "$@"
+    "$HOME_DIR/bin/spark-submit" --master "$MASTER_URL" --conf spark.driver.host="$HOST" "$@"
 }
 
 case "${1:-}" in

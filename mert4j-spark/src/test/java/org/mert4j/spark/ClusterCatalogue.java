@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mert4j.io.Npy;
+import org.mert4j.model.MertConfig;
+import org.mert4j.model.MertModel;
 import org.mert4j.tensor.FloatArray;
 import org.mert4j.testing.Wav;
 
@@ -24,7 +26,10 @@ import org.mert4j.testing.Wav;
  * The catalogue of tools/spark-cluster-test.sh and its verdict (a program, not a unit test: the script runs
  * it around a standalone cluster).
  * <ul>
- * <li>{@code make AUDIO_DIR N}: N WAV files of 4 to 12 s at 16, 22.05, 24 and 44.1 kHz in two subfolders.</li>
+ * <li>{@code make AUDIO_DIR N [SECONDS]}: N WAV files of 4 to 12 s (or all of SECONDS) at 16, 22.05, 24 and
+ * 44.1 kHz in two subfolders.</li>
+ * <li>{@code model PRESET DIR}: a model folder of that shape with random weights (same cost as the
+ * pretrained model; docs/scale.md times the 95M shape with it).</li>
  * <li>{@code check PARQUET REFERENCE_DIR AUDIO_DIR}: the job's Parquet holds every audio file of AUDIO_DIR
  * exactly once, without error, with embeddings equal (max difference 0) to the .npy files {@code mert embed
  * --out REFERENCE_DIR AUDIO_DIR} wrote. Exit status 1 naming what differs, else 0.</li>
@@ -37,8 +42,12 @@ public final class ClusterCatalogue {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length == 3 && args[0].equals("make")) {
-            make(Path.of(args[1]), Integer.parseInt(args[2]));
+        if ((args.length == 3 || args.length == 4) && args[0].equals("make")) {
+            make(Path.of(args[1]), Integer.parseInt(args[2]), args.length == 4 ? Double.parseDouble(args[3]) : 0);
+        } else if (args.length == 3 && args[0].equals("model")) {
+            try (MertModel m = MertModel.random(MertConfig.preset(args[1]), 0, "cpu")) {
+                m.save(Path.of(args[2]));
+            }
         } else if (args.length == 4 && args[0].equals("check")) {
             List<String> problems = check(args[1], Path.of(args[2]), Path.of(args[3]));
             if (!problems.isEmpty()) {
@@ -46,15 +55,17 @@ public final class ClusterCatalogue {
                 System.exit(1);
             }
         } else {
-            System.err.println("usage: ClusterCatalogue make AUDIO_DIR N | check PARQUET REFERENCE_DIR AUDIO_DIR");
+            System.err.println("usage: ClusterCatalogue make AUDIO_DIR N [SECONDS] | model PRESET DIR"
+                    + " | check PARQUET REFERENCE_DIR AUDIO_DIR");
             System.exit(2);
         }
     }
 
-    static void make(Path dir, int n) throws IOException {
+    static void make(Path dir, int n, double fixedSeconds) throws IOException {
         double total = 0;
         for (int i = 0; i < n; i++) {
-            double seconds = 4 + (i * 7 % 9); // 4..12 s: one to three 5 s windows, a short last window often
+            // 4..12 s: one to three 5 s windows, a short last window often
+            double seconds = fixedSeconds > 0 ? fixedSeconds : 4 + (i * 7 % 9);
             Wav.write(dir.resolve((i % 2 == 0 ? "a" : "b") + String.format(Locale.ROOT, "/track-%03d.wav", i)),
                     seconds, RATES[i % RATES.length], i);
             total += seconds;
