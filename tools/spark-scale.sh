@@ -6,11 +6,13 @@
 # time, the cost per audio hour per executor core, the executors' peak resident memory and the Parquet
 # bytes per track. Needs the build (mvn -q -DskipTests package); about 10 minutes on 2 cores.
 # Usage: tools/spark-scale.sh [WORK_DIR]   (default target/spark-scale)
+# Settings: FILES, SECONDS_EACH, PRESET (v1-95m; v1-330m for the larger shape), RUNS (a subset of
+# "fp32-1x int8-1x fp32-2x-layer6").
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-WORK="${1:-$ROOT/target/spark-scale}"
+WORK="$(realpath -m "${1:-$ROOT/target/spark-scale}")"
 FILES="${FILES:-16}"
 SECONDS_EACH="${SECONDS_EACH:-30}"
 PRESET="${PRESET:-v1-95m}"
@@ -82,6 +84,11 @@ run() {
 }
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; model $PRESET (random weights)"
-run fp32-1x 1
-run int8-1x 1 --int8
-run fp32-2x-layer6 2 --layers 6
+for r in ${RUNS:-fp32-1x int8-1x fp32-2x-layer6}; do
+    case "$r" in
+        fp32-1x) run fp32-1x 1 ;;
+        int8-1x) run int8-1x 1 --int8 ;;
+        fp32-2x-layer6) run fp32-2x-layer6 2 --layers 6 ;;
+        *) echo "unknown run $r (fp32-1x, int8-1x, fp32-2x-layer6)" >&2; exit 2 ;;
+    esac
+done

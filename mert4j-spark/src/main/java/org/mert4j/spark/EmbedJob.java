@@ -107,7 +107,7 @@ public final class EmbedJob {
         }
         int partitions = o.partitions() > 0 ? o.partitions()
                 : (int) Math.max(1, Math.min(pending.size(), spark.sparkContext().defaultParallelism() * 4L));
-        MertEmbedder embedder = new MertEmbedder(o.model()).layers(o.layers()).layout(o.layout()).device(o.device())
+        MertEmbedder embedder = new MertEmbedder(modelForExecutors(o.model())).layers(o.layers()).layout(o.layout()).device(o.device())
                 .int8(o.int8()).torchThreads(o.torchThreads()).inputColumn("path");
         // one file per row and few rows per partition: a slow file holds up only its own partition. Slices of
         // the driver's list, no shuffle: a task lost with its executor is simply run again elsewhere.
@@ -124,6 +124,22 @@ public final class EmbedJob {
         long failed = added.isEmpty() ? 0 : spark.read().parquet(added.toArray(new String[0]))
                 .where(functions.col(EmbeddingColumns.ERROR).isNotNull()).count();
         return new Summary(inputs, skipped, pending.size() - failed, failed);
+    }
+
+    /**
+     * A relative model folder that exists here is made absolute: executors resolve paths against their own
+     * working folders, so on a cluster sharing the file system the relative name would be missing there.
+     */
+    static String modelForExecutors(String model) {
+        if (model.startsWith(ModelCache.SPARK_FILES)) {
+            return model;
+        }
+        try {
+            java.nio.file.Path p = java.nio.file.Path.of(model);
+            return !p.isAbsolute() && java.nio.file.Files.isDirectory(p) ? p.toAbsolutePath().toString() : model;
+        } catch (java.nio.file.InvalidPathException e) {
+            return model;
+        }
     }
 
     private static Set<String> partFiles(String out, Configuration hadoop) throws IOException {

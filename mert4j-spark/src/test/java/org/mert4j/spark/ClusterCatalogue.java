@@ -30,6 +30,8 @@ import org.mert4j.testing.Wav;
  * 44.1 kHz in two subfolders.</li>
  * <li>{@code model PRESET DIR}: a model folder of that shape with random weights (same cost as the
  * pretrained model; docs/scale.md times the 95M shape with it).</li>
+ * <li>{@code compact PARQUET OUT [LAYER]}: the rows rewritten into one Parquet file (all kept layers, or only
+ * hidden state LAYER), and its bytes per row: the size per track once files hold many tracks.</li>
  * <li>{@code check PARQUET REFERENCE_DIR AUDIO_DIR}: the job's Parquet holds every audio file of AUDIO_DIR
  * exactly once, without error, with embeddings equal (max difference 0) to the .npy files {@code mert embed
  * --out REFERENCE_DIR AUDIO_DIR} wrote. Exit status 1 naming what differs, else 0.</li>
@@ -48,6 +50,8 @@ public final class ClusterCatalogue {
             try (MertModel m = MertModel.random(MertConfig.preset(args[1]), 0, "cpu")) {
                 m.save(Path.of(args[2]));
             }
+        } else if ((args.length == 3 || args.length == 4) && args[0].equals("compact")) {
+            compact(args[1], Path.of(args[2]), args.length == 4 ? Integer.parseInt(args[3]) : null);
         } else if (args.length == 4 && args[0].equals("check")) {
             List<String> problems = check(args[1], Path.of(args[2]), Path.of(args[3]));
             if (!problems.isEmpty()) {
@@ -71,6 +75,31 @@ public final class ClusterCatalogue {
             total += seconds;
         }
         System.out.printf(Locale.ROOT, "%d WAV files, %.0f s of audio, in %s%n", n, total, dir);
+    }
+
+    static void compact(String parquet, Path out, Integer layer) throws IOException {
+        SparkSession spark = SparkSession.builder().master("local[1]").appName("mert4j compact")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
+        try {
+            org.apache.spark.sql.Dataset<Row> rows = spark.read().parquet(parquet);
+            if (layer != null) {
+                // the one hidden state as the job writes it with --layers LAYER
+                rows = rows.withColumn(EmbeddingColumns.EMBEDDING, org.apache.spark.sql.functions.expr(
+                        "slice(embedding, (array_position(layers, " + layer + ") - 1) * hidden_size + 1, hidden_size)"))
+                        .withColumn(EmbeddingColumns.LAYERS, org.apache.spark.sql.functions.array(
+                                org.apache.spark.sql.functions.lit(layer)));
+            }
+            long n = rows.count();
+            rows.coalesce(1).write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(out.toString());
+            long bytes;
+            try (Stream<Path> s = Files.list(out)) {
+                bytes = s.filter(p -> p.toString().endsWith(".parquet")).mapToLong(p -> p.toFile().length()).sum();
+            }
+            System.out.printf(Locale.ROOT, "%s%s: %d rows in one file of %d bytes, %.0f bytes per track%n", parquet,
+                    layer == null ? "" : " (hidden state " + layer + " only)", n, bytes, (double) bytes / n);
+        } finally {
+            spark.stop();
+        }
     }
 
     static List<String> check(String parquet, Path reference, Path audio) throws IOException {

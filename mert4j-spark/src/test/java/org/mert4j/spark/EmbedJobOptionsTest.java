@@ -30,6 +30,14 @@ class EmbedJobOptionsTest {
     }
 
     @Test
+    void aRelativeModelFolderIsMadeAbsoluteForTheExecutors() {
+        assertEquals(java.nio.file.Path.of("..", "examples", "tiny-mert").toAbsolutePath().toString(),
+                EmbedJob.modelForExecutors("../examples/tiny-mert"));
+        assertEquals("sparkfiles:", EmbedJob.modelForExecutors("sparkfiles:"));
+        assertEquals("m-a-p/MERT-v1-95M", EmbedJob.modelForExecutors("m-a-p/MERT-v1-95M")); // a Hub id stays
+    }
+
+    @Test
     void negativeLayersCountFromTheLast() {
         assertArrayEquals(new int[] {-1, 6}, EmbedJobOptions.parse("--model", "m", "--out", "o", "--layers", "-1,6", "x")
                 .layers());
