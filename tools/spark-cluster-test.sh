@@ -99,6 +99,12 @@ while kill -0 "$job" 2>/dev/null; do
 done
 [ "$killed" = 1 ] || fail "the job ended before an executor could be killed ($done_tasks tasks done): more FILES?"
 echo "killed worker-1's executor after $done_tasks of $PARTITIONS embedding tasks had finished"
+# the job's counters as the Spark UI shows them (its REST API on the driver, port 4040) at that moment
+if command -v curl >/dev/null; then
+    app=$(curl -s http://127.0.0.1:4040/api/v1/applications | sed -n 's/.*"id" *: *"\([^"]*\)".*/\1/p' | head -1)
+    [ -n "$app" ] && curl -s "http://127.0.0.1:4040/api/v1/applications/$app/stages?status=active" \
+        | tr -d '\n' | grep -oE '"name" *: *"mert4j [^"]*", *"value" *: *"[^"]*"' | sed 's/^/Spark UI: /' || true
+fi
 wait "$job" || fail "the job did not survive the lost executor: see $WORK/killed.log"
 echo "job: $(( $(date +%s) - t0 )) s; $(grep -E '^[0-9]+ inputs:' "$WORK/killed.log")"
 grep '^executors:' "$WORK/killed.log" || true

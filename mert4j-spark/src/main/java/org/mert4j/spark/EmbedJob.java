@@ -107,8 +107,9 @@ public final class EmbedJob {
         }
         int partitions = o.partitions() > 0 ? o.partitions()
                 : (int) Math.max(1, Math.min(pending.size(), spark.sparkContext().defaultParallelism() * 4L));
-        MertEmbedder embedder = new MertEmbedder(modelForExecutors(o.model())).layers(o.layers()).layout(o.layout()).device(o.device())
-                .int8(o.int8()).torchThreads(o.torchThreads()).inputColumn("path");
+        MertEmbedder embedder = new MertEmbedder(modelForExecutors(o.model())).layers(o.layers())
+                .layout(o.layout()).device(o.device()).int8(o.int8()).torchThreads(o.torchThreads())
+                .inputColumn("path");
         // one file per row and few rows per partition: a slow file holds up only its own partition. Slices of
         // the driver's list, no shuffle: a task lost with its executor is simply run again elsewhere.
         Dataset<Row> todo = spark.createDataset(
