@@ -28,8 +28,8 @@ HOST=127.0.0.1
 MASTER_URL="spark://$HOST:$MASTER_PORT"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-# What Spark's launcher (org.apache.spark.launcher.JavaModuleOptions) passes to every Spark JVM on Java 17+;
-# SparkContext adds them to the executors' command lines itself.
+# What Spark 4.1's launcher (org.apache.spark.launcher.JavaModuleOptions) passes to every Spark JVM on
+# Java 17+ (the same list SparkContext adds to the executors' command lines itself).
 MODULE_OPTS=(
     -XX:+IgnoreUnrecognizedVMOptions
     --add-modules=jdk.incubator.vector
@@ -47,8 +47,12 @@ MODULE_OPTS=(
     --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
     --add-opens=java.base/sun.security.action=ALL-UNNAMED
     --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+    --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED
     -Djdk.reflect.useDirectMethodHandle=false
     -Dio.netty.tryReflectionSetAccessible=true
+    -Dio.netty.allocator.type=pooled
+    -Dio.netty.handler.ssl.defaultEndpointVerificationAlgorithm=NONE
+    --enable-native-access=ALL-UNNAMED
 )
 
 # Spark's launcher code (used by the workers to build executor command lines) finds the jars in
