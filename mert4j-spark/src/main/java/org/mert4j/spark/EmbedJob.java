@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -16,6 +17,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -29,7 +31,7 @@ import org.mert4j.audio.AudioFiles;
  * Parquet row per file out ({@code path}, {@code duration_s}, layer info, embedding, {@code error}).
  * Files already in the output are skipped, so an interrupted or extended run is simply started again.
  * <pre>
- * spark-submit --class org.mert4j.spark.EmbedJob mert4j-spark.jar \
+ * spark-submit --class org.mert4j.spark.EmbedJob mert4j-spark-app.jar \
  *     --model /opt/models/MERT-v1-95M --out s3a://bucket/feats.parquet --layers 6,12 's3a://bucket/music/**.flac'
  * </pre>
  */
@@ -53,8 +55,10 @@ public final class EmbedJob {
         }
         SparkSession spark = SparkSession.builder().appName("mert4j embed").getOrCreate();
         try {
-            Summary s = run(spark, o);
+            EmbedProgress progress = EmbedProgress.register(spark.sparkContext());
+            Summary s = run(spark, o, progress);
             System.out.println(s);
+            System.out.println("executors: " + progress);
         } finally {
             spark.stop();
         }
@@ -71,6 +75,11 @@ public final class EmbedJob {
 
     /** Runs the job in an existing session (the session is left open). */
     public static Summary run(SparkSession spark, EmbedJobOptions o) throws IOException {
+        return run(spark, o, EmbedProgress.register(spark.sparkContext()));
+    }
+
+    /** As {@link #run(SparkSession, EmbedJobOptions)}, counting the executors' work in {@code progress}. */
+    public static Summary run(SparkSession spark, EmbedJobOptions o, EmbedProgress progress) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         List<String> paths = new ArrayList<>();
         for (String m : o.manifests()) {
@@ -79,31 +88,34 @@ public final class EmbedJob {
         for (String in : o.inputs()) {
             paths.addAll(expand(in, hadoop));
         }
-        Dataset<Row> all = spark.createDataset(paths, Encoders.STRING()).toDF("path").distinct();
-        long inputs = all.count();
-
-        Dataset<Row> todo = all;
-        long skipped = 0;
+        // the driver holds the file list anyway (it listed the inputs): keep the work list there too, so that
+        // every partition of the job can be recomputed from the plan when an executor and its blocks are lost
+        List<String> all = new ArrayList<>(new LinkedHashSet<>(paths));
+        long inputs = all.size();
+        List<String> pending = all;
         if (outputExists(o.out(), hadoop)) {
             Dataset<Row> done = spark.read().parquet(o.out());
             if (o.retryErrors()) {
                 done = done.where(functions.col(EmbeddingColumns.ERROR).isNull());
             }
-            todo = all.join(done.select("path").distinct(), all.col("path").equalTo(done.col("path")), "left_anti");
+            Set<String> finished = new HashSet<>(done.select("path").distinct().as(Encoders.STRING()).collectAsList());
+            pending = all.stream().filter(p -> !finished.contains(p)).toList();
         }
-        // materialised now: after the write below the anti-join would find nothing left to do
-        todo = todo.localCheckpoint(true);
-        long pending = todo.count();
-        skipped = inputs - pending;
-        if (pending == 0) {
+        long skipped = inputs - pending.size();
+        if (pending.isEmpty()) {
             return new Summary(inputs, skipped, 0, 0);
         }
         int partitions = o.partitions() > 0 ? o.partitions()
-                : (int) Math.max(1, Math.min(pending, spark.sparkContext().defaultParallelism() * 4L));
-        MertEmbedder embedder = new MertEmbedder(o.model()).layers(o.layers()).layout(o.layout()).device(o.device())
-                .torchThreads(o.torchThreads()).inputColumn("path");
-        // one file per row and few rows per partition: a slow file holds up only its own partition
-        Dataset<Row> result = embedder.transform(todo.repartition(partitions, functions.col("path")));
+                : (int) Math.max(1, Math.min(pending.size(), spark.sparkContext().defaultParallelism() * 4L));
+        MertEmbedder embedder = new MertEmbedder(modelForExecutors(o.model())).layers(o.layers())
+                .layout(o.layout()).device(o.device()).int8(o.int8()).torchThreads(o.torchThreads())
+                .inputColumn("path");
+        // one file per row and few rows per partition: a slow file holds up only its own partition. Slices of
+        // the driver's list, no shuffle: a task lost with its executor is simply run again elsewhere.
+        Dataset<Row> todo = spark.createDataset(
+                JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(pending, partitions).rdd(),
+                Encoders.STRING()).toDF("path");
+        Dataset<Row> result = embedder.transform(todo, progress);
         Set<String> before = partFiles(o.out(), hadoop);
         result.write().mode(SaveMode.Append).parquet(o.out());
 
@@ -112,7 +124,23 @@ public final class EmbedJob {
         added.removeAll(before);
         long failed = added.isEmpty() ? 0 : spark.read().parquet(added.toArray(new String[0]))
                 .where(functions.col(EmbeddingColumns.ERROR).isNotNull()).count();
-        return new Summary(inputs, skipped, pending - failed, failed);
+        return new Summary(inputs, skipped, pending.size() - failed, failed);
+    }
+
+    /**
+     * A relative model folder that exists here is made absolute: executors resolve paths against their own
+     * working folders, so on a cluster sharing the file system the relative name would be missing there.
+     */
+    static String modelForExecutors(String model) {
+        if (model.startsWith(ModelCache.SPARK_FILES)) {
+            return model;
+        }
+        try {
+            java.nio.file.Path p = java.nio.file.Path.of(model);
+            return !p.isAbsolute() && java.nio.file.Files.isDirectory(p) ? p.toAbsolutePath().toString() : model;
+        } catch (java.nio.file.InvalidPathException e) {
+            return model;
+        }
     }
 
     private static Set<String> partFiles(String out, Configuration hadoop) throws IOException {

@@ -20,13 +20,16 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row>, Serializa
     private final int column;
     private final Integer nameColumn;
     private final HadoopSettings hadoop;
+    private final EmbedProgress progress;
 
-    EmbedPartition(MertEmbedder config, InputKind kind, int column, Integer nameColumn, HadoopSettings hadoop) {
+    EmbedPartition(MertEmbedder config, InputKind kind, int column, Integer nameColumn, HadoopSettings hadoop,
+            EmbedProgress progress) {
         this.config = config;
         this.kind = kind;
         this.column = column;
         this.nameColumn = nameColumn;
         this.hadoop = hadoop;
+        this.progress = progress;
     }
 
     @Override
@@ -34,7 +37,8 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row>, Serializa
         if (!rows.hasNext()) {
             return rows; // an empty partition never loads the model
         }
-        MertModel model = ModelCache.get(config.model(), config.device(), config.torchThreads());
+        MertModel model = ModelCache.get(config.model(), config.device(), config.torchThreads(), config.int8(),
+                progress::modelLoaded);
         EmbedOptions options = config.options();
         int[] layers = options.resolveLayers(model.config().numHiddenStates());
         return new Iterator<>() {
@@ -63,17 +67,24 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row>, Serializa
                     // Streamed: decoding overlaps the encoder and a long file never sits in memory whole.
                     try (AudioWindows windows = model.openWindows(audio.path(), options)) {
                         FloatArray e = model.embed(windows, options, null);
-                        return values((double) windows.totalSamples() / model.sampleRate(), layers, e);
+                        return embedded((double) windows.totalSamples() / model.sampleRate(), layers, e);
                     }
                 }
                 float[] mono = model.loadAudio(audio.path());
                 double duration = (double) mono.length / model.sampleRate();
                 FloatArray e = model.embed(mono, model.sampleRate(), options);
-                return values(duration, layers, e);
+                return embedded(duration, layers, e);
             }
         } catch (Exception e) {
+            progress.fileFailed();
             return failure(e);
         }
+    }
+
+    private Object[] embedded(double duration, int[] layers, FloatArray e) {
+        Object[] v = values(duration, layers, e);
+        progress.fileEmbedded(duration);
+        return v;
     }
 
     private Object[] values(double duration, int[] layers, FloatArray e) {

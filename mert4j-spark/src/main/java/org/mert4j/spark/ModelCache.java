@@ -10,9 +10,10 @@ import org.bytedeco.pytorch.global.torch;
 import org.mert4j.model.MertModel;
 
 /**
- * One loaded model per executor JVM, per model location and device: loading happens on the first task
- * that needs it and every later task in the JVM (and every thread) shares it, since inference only reads
- * the weights. Models live until the JVM exits.
+ * One loaded model per executor JVM, per model location, device and precision: loading happens on the first
+ * task that needs it and every later task in the JVM (and every thread) shares it, since inference only reads
+ * the weights. Models live until the JVM exits, so an executor's memory holds one copy of the weights
+ * however many tasks it runs.
  */
 final class ModelCache {
     /** A model location meaning "the folder files shipped with {@code --files} or {@code addFile} land in". */
@@ -24,12 +25,22 @@ final class ModelCache {
     private ModelCache() {
     }
 
-    static MertModel get(String model, String device, int torchThreads) {
+    /**
+     * The model, loaded by the first caller in this JVM; {@code onLoad} runs in that caller only (the others
+     * wait for the load and share its result).
+     */
+    static MertModel get(String model, String device, int torchThreads, boolean int8, Runnable onLoad) {
         String dir = resolveModel(model);
         String dev = resolveDevice(device);
-        return MODELS.computeIfAbsent(dir + "|" + dev, k -> {
+        return MODELS.computeIfAbsent(dir + "|" + dev + (int8 ? "|int8" : ""), k -> {
+            NativeLibraries.load();
             setThreads(torchThreads);
-            return MertModel.load(dir, dev); // a folder, or a Hub id resolved through the executor's cache
+            MertModel m = MertModel.load(dir, dev); // a folder, or a Hub id resolved through the executor's cache
+            if (int8) {
+                m.quantizeDynamicInt8(); // before any task shares it: it rebuilds the inference plan
+            }
+            onLoad.run();
+            return m;
         });
     }
 

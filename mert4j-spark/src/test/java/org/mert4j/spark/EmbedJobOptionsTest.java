@@ -2,6 +2,7 @@ package org.mert4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,16 @@ class EmbedJobOptionsTest {
         assertEquals(4, o.torchThreads());
         assertEquals(9, o.partitions());
         assertTrue(o.retryErrors());
+        assertFalse(o.int8());
+        assertTrue(EmbedJobOptions.parse("--model", "m", "--out", "o", "--int8", "x").int8());
+    }
+
+    @Test
+    void aRelativeModelFolderIsMadeAbsoluteForTheExecutors() {
+        assertEquals(java.nio.file.Path.of("..", "examples", "tiny-mert").toAbsolutePath().toString(),
+                EmbedJob.modelForExecutors("../examples/tiny-mert"));
+        assertEquals("sparkfiles:", EmbedJob.modelForExecutors("sparkfiles:"));
+        assertEquals("m-a-p/MERT-v1-95M", EmbedJob.modelForExecutors("m-a-p/MERT-v1-95M")); // a Hub id stays
     }
 
     @Test
@@ -42,6 +53,7 @@ class EmbedJobOptionsTest {
         assertTrue(msg("--model", "m", "--out", "o", "--layers", "6,6", "x").contains("distinct"));
         assertTrue(msg("--model", "m", "--out", "o", "--layers", "-1", "--layer-columns", "x").contains("from 0"));
         assertTrue(msg("--model", "m", "--out", "o", "--bogus", "x").contains("--bogus"));
+        assertTrue(msg("--model", "m", "--out", "o", "--int8", "--device", "cuda", "x").contains("CPU only"));
     }
 
     private static String msg(String... args) {

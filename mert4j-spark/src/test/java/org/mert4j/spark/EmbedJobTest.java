@@ -90,11 +90,17 @@ class EmbedJobTest {
     @Test
     void jobMatchesInProcessEmbeddingsRecordsBadFilesAndSkipsDoneFilesOnRerun() throws IOException {
         Path out = tmp.resolve("feats.parquet");
-        EmbedJob.Summary first = EmbedJob.run(spark, options(out));
+        EmbedProgress progress = EmbedProgress.register(spark.sparkContext());
+        EmbedJob.Summary first = EmbedJob.run(spark, options(out), progress);
         assertEquals(new EmbedJob.Summary(8, 0, 5, 3), first);
+        // what the Spark UI shows: the same counts, the audio of the good files, one model load for 2 task slots
+        assertEquals(5, progress.embedded());
+        assertEquals(3, progress.failed());
+        assertEquals(1, progress.modelsLoaded());
 
         Map<String, Row> rows = byFileName(spark.read().parquet(out.toString()));
         assertEquals(8, rows.size());
+        double audio = 0;
         int layers = reference.config().numHiddenStates();
         int hidden = reference.config().transformer().hiddenSize();
         double worst = 0;
@@ -106,6 +112,7 @@ class EmbedJobTest {
             FloatArray expected = reference.embed(file, EmbedOptions.MARBLE);
             assertEquals(reference.loadAudio(file).length / (double) reference.sampleRate(),
                     (double) r.getAs(EmbeddingColumns.DURATION), 1e-9, good);
+            audio += (double) r.getAs(EmbeddingColumns.DURATION);
             assertEquals(List.of(seq(layers)), List.of(ints(r.getList(r.fieldIndex(EmbeddingColumns.LAYERS)))));
             assertEquals(hidden, (int) r.getAs(EmbeddingColumns.HIDDEN_SIZE));
             float[] got = floats(r.getList(r.fieldIndex(EmbeddingColumns.EMBEDDING)));
@@ -114,6 +121,7 @@ class EmbedJobTest {
         }
         System.out.printf(Locale.ROOT, "Spark job vs MertModel.embed: max |difference| %.2e over 5 files%n", worst);
         assertTrue(worst <= TOLERANCE, "max difference " + worst);
+        assertEquals(audio, progress.audioSeconds(), 1e-6);
 
         for (String bad : List.of("not-audio.wav", "empty.flac", "missing.mp3")) {
             Row r = rows.get(bad);
@@ -146,8 +154,12 @@ class EmbedJobTest {
         assertEquals(new EmbedJob.Summary(8, 8, 0, 0), again);
         assertEquals(8, spark.read().parquet(out.toString()).count());
 
-        EmbedJob.Summary retry = EmbedJob.run(spark, options(out, "--retry-errors"));
+        EmbedProgress retryProgress = EmbedProgress.register(spark.sparkContext());
+        EmbedJob.Summary retry = EmbedJob.run(spark, options(out, "--retry-errors"), retryProgress);
         assertEquals(new EmbedJob.Summary(8, 5, 0, 3), retry);
+        // the executor (this JVM) still holds the model: later tasks never load it again
+        assertEquals(0, retryProgress.modelsLoaded());
+        assertEquals(3, retryProgress.failed());
         assertEquals(11, spark.read().parquet(out.toString()).count());
     }
 
