@@ -49,21 +49,24 @@ class ServeBrowserTest {
     static VectorIndex index;
     static MertServer server;
 
-    static String executable(String env, String... candidates) {
+    /** The program named by {@code env}, else the first of {@code names} found on the PATH, else null. */
+    static String executable(String env, String... names) {
         String given = System.getenv(env);
         if (given != null && Files.isExecutable(Path.of(given))) {
             return given;
         }
-        for (String c : candidates) {
-            if (Files.isExecutable(Path.of(c))) {
-                return c;
+        for (String name : names) {
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+                if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+                    return Path.of(dir, name).toString();
+                }
             }
         }
         return null;
     }
 
-    static final String CHROMIUM = executable("CHROME_BIN", "/usr/bin/chromium", "/usr/bin/chromium-browser");
-    static final String DRIVER = executable("CHROMEDRIVER", "/usr/bin/chromedriver");
+    static final String CHROMIUM = executable("CHROME_BIN", "chromium", "chromium-browser");
+    static final String DRIVER = executable("CHROMEDRIVER", "chromedriver");
 
     @BeforeAll
     static void start() throws Exception {

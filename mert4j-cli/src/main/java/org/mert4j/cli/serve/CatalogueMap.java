@@ -49,13 +49,9 @@ public final class CatalogueMap {
             double[][] z = new double[2][d];
             double[][] basis = q;
             vectors.forEach((i, v) -> {
-                double a = 0;
-                double b = 0;
-                for (int j = 0; j < d; j++) {
-                    double c = v[j] - mean[j];
-                    a += c * basis[0][j];
-                    b += c * basis[1][j];
-                }
+                double[] ab = project(v, mean, basis);
+                double a = ab[0];
+                double b = ab[1];
                 for (int j = 0; j < d; j++) {
                     double c = v[j] - mean[j];
                     z[0][j] += c * a;
@@ -67,15 +63,9 @@ public final class CatalogueMap {
         float[] points = new float[2 * n];
         double[][] basis = q;
         vectors.forEach((i, v) -> {
-            double a = 0;
-            double b = 0;
-            for (int j = 0; j < d; j++) {
-                double c = v[j] - mean[j];
-                a += c * basis[0][j];
-                b += c * basis[1][j];
-            }
-            points[2 * i] = (float) a;
-            points[2 * i + 1] = (float) b;
+            double[] ab = project(v, mean, basis);
+            points[2 * i] = (float) ab[0];
+            points[2 * i + 1] = (float) ab[1];
         });
         return new CatalogueMap(List.copyOf(vectors.keys()), points);
     }
@@ -181,6 +171,18 @@ public final class CatalogueMap {
     }
 
     /** Gram-Schmidt on two vectors; a vanishing one (rank below 2) is replaced by a fixed unit vector. */
+    /** Coordinates of {@code v - mean} along the two rows of {@code basis}. */
+    private static double[] project(float[] v, double[] mean, double[][] basis) {
+        double a = 0;
+        double b = 0;
+        for (int j = 0; j < mean.length; j++) {
+            double c = v[j] - mean[j];
+            a += c * basis[0][j];
+            b += c * basis[1][j];
+        }
+        return new double[] {a, b};
+    }
+
     private static double[][] orthonormal(double[][] z) {
         int d = z[0].length;
         double[] a = z[0].clone();
