@@ -62,7 +62,7 @@ final class CpuEncoder implements WaveformEncoder, AutoCloseable {
     public List<Tensor> forward(Tensor wave) {
         MertEncoder.checkWaveforms(plain.config(), wave);
         Tensor features = convFront.forward(wave);
-        Tensor x = projection.forward(plain.featureProjection().normalised(features));
+        Tensor x = projection.forward(plain.featureProjection().normalised(plain.withCqt(wave, features)));
         TransformerEncoder transformer = plain.transformer();
         Tensor h = x.add(positional(x));
         if (!transformer.preNorm) {

@@ -7,8 +7,8 @@ import org.mert4j.nn.LayerNorm;
 import org.mert4j.nn.Linear;
 
 /**
- * docs/model.md, "Feature projection": LayerNorm over the conv features if {@code feat_proj_layer_norm},
- * Linear(conv dim -> H), dropout.
+ * docs/model.md, "Feature projection": LayerNorm over the conv features (joined by the CQT with
+ * {@code feature_extractor_cqt}) if {@code feat_proj_layer_norm}, Linear(their width -> H), dropout.
  */
 public final class FeatureProjection extends Module {
     final LayerNorm layerNorm;
@@ -16,7 +16,7 @@ public final class FeatureProjection extends Module {
     private final double dropout;
 
     public FeatureProjection(MertConfig c) {
-        int features = c.convFront().outputDim();
+        int features = c.projectionInputDim();
         double eps = c.transformer().layerNormEps();
         this.layerNorm = c.featureProjectionLayerNorm()
                 ? register_module("layer_norm", new LayerNorm(features, eps)) : null;

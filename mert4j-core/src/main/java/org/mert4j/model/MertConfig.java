@@ -32,6 +32,8 @@ import org.mert4j.nn.Activation;
  * @param transformer the transformer layers
  * @param dropout     training regularisation (identity at inference)
  * @param masking     span masking of pretraining ({@code mask_time_*}, {@code mask_feature_*})
+ * @param cqtInputBins {@code feature_extractor_cqt_bins} when {@code feature_extractor_cqt} is true (MERT's CQT
+ *                    input front, {@link CqtInputFront}), else 0
  * @param extra       the keys mert4j does not read, kept for export (a copy is handed out)
  */
 public record MertConfig(
@@ -43,6 +45,7 @@ public record MertConfig(
         Transformer transformer,
         Dropout dropout,
         Masking masking,
+        int cqtInputBins,
         ObjectNode extra) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,6 +54,9 @@ public record MertConfig(
 
     public MertConfig {
         positive("sample_rate", sampleRate, 1_000_000);
+        if (cqtInputBins != 0 && (cqtInputBins < 7 || cqtInputBins > 7 * 128 || cqtInputBins % 7 != 0)) {
+            throw new ConfigException(CQT_BINS + " must be a multiple of 7 (7 octaves) in [7, 896], found " + cqtInputBins);
+        }
         if (transformer.hiddenSize() % positionalConv.groups() != 0) {
             throw new ConfigException("hidden_size " + transformer.hiddenSize() + " is not divisible by"
                     + " num_conv_pos_embedding_groups " + positionalConv.groups());
@@ -206,8 +212,6 @@ public record MertConfig(
         Reader r = new Reader(n);
         refuseTrue(n, "conv_pos_batch_norm", "the positional convolution with batch norm (conv_pos_batch_norm)"
                 + " is not part of MERT");
-        refuseTrue(n, "feature_extractor_cqt", "CQT features concatenated to the conv front"
-                + " (feature_extractor_cqt) are not supported; no released MERT checkpoint uses them");
         List<Integer> convDim = r.ints("conv_dim", List.of(512, 512, 512, 512, 512, 512, 512));
         if (n.has("num_feat_extract_layers") && n.get("num_feat_extract_layers").asInt() != convDim.size()) {
             throw new ConfigException("num_feat_extract_layers = " + n.get("num_feat_extract_layers").asInt()
@@ -254,6 +258,7 @@ public record MertConfig(
                 transformer,
                 dropout,
                 masking,
+                r.bool("feature_extractor_cqt", false) ? r.integer(CQT_BINS, 336) : 0,
                 extra);
     }
 
@@ -282,10 +287,10 @@ public record MertConfig(
         n.put("sample_rate", sampleRate);
         n.put("attention_relax", transformer.attentionRelax());
         n.put("deepnorm", transformer.deepnorm());
-        // MERT's CQT input front, which mert4j refuses: written off, its bin count as the source had it
-        // (else MERT's default) so that the Python code reads the same configuration
-        n.put("feature_extractor_cqt", false);
-        n.set("feature_extractor_cqt_bins", extra.has(CQT_BINS) ? extra.get(CQT_BINS) : IntNode.valueOf(336));
+        // MERT's CQT input front; when off, its bin count as the source had it (else MERT's default)
+        n.put("feature_extractor_cqt", cqtInputBins > 0);
+        n.set(CQT_BINS, cqtInputBins > 0 ? IntNode.valueOf(cqtInputBins)
+                : extra.has(CQT_BINS) ? extra.get(CQT_BINS) : IntNode.valueOf(336));
         n.put("hidden_dropout", dropout.hidden());
         n.put("attention_dropout", dropout.attention());
         n.put("activation_dropout", dropout.activation());
@@ -347,6 +352,16 @@ public record MertConfig(
 
     public double frameRate() {
         return (double) sampleRate / totalStride();
+    }
+
+    /** Whether the conv features are joined by the CQT of the waveform before the projection. */
+    public boolean hasCqtInput() {
+        return cqtInputBins > 0;
+    }
+
+    /** Width of the feature projection's input: the last conv layer's channels plus the CQT bins, if any. */
+    public int projectionInputDim() {
+        return convFront.outputDim() + cqtInputBins;
     }
 
     /** Whether the checkpoint carries {@code masked_spec_embed} (Hugging Face creates it only then). */
@@ -438,7 +453,10 @@ public record MertConfig(
 
     private static final String CQT_BINS = "feature_extractor_cqt_bins";
 
-    /** The keys the fields above come from; {@code feature_extractor_cqt_bins} stays among the extras. */
+    /**
+     * The keys the fields above come from; {@code feature_extractor_cqt_bins} stays among the extras (it is
+     * read only when {@code feature_extractor_cqt} is true).
+     */
     private static final Set<String> KNOWN_KEYS = Set.of("model_type", "architectures", "hidden_size",
             "num_hidden_layers", "num_attention_heads", "intermediate_size", "hidden_act", "conv_dim", "conv_kernel",
             "conv_stride", "num_feat_extract_layers", "conv_bias", "feat_extract_norm", "feat_extract_activation",

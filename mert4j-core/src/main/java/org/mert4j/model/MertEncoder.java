@@ -19,10 +19,12 @@ public final class MertEncoder extends Module implements WaveformEncoder {
     private final FeatureProjection featureProjection;
     private final TransformerEncoder encoder;
     private final Tensor maskedSpecEmbed;
+    private final CqtInputFront cqtInput; // null unless feature_extractor_cqt
 
     public MertEncoder(MertConfig config) {
         this.config = config;
         this.featureExtractor = register_module("feature_extractor", new ConvFeatureEncoder(config));
+        this.cqtInput = config.hasCqtInput() ? new CqtInputFront(config) : null;
         this.featureProjection = register_module("feature_projection", new FeatureProjection(config));
         this.encoder = register_module("encoder", new TransformerEncoder(config));
         this.maskedSpecEmbed = config.hasMaskedSpecEmbed()
@@ -60,7 +62,12 @@ public final class MertEncoder extends Module implements WaveformEncoder {
     public List<Tensor> forward(Tensor wave) {
         checkWaveforms(config, wave);
         Tensor features = featureExtractor.forward(wave);
-        return encoder.forward(featureProjection.forward(features));
+        return encoder.forward(featureProjection.forward(withCqt(wave, features)));
+    }
+
+    /** The feature projection's input: the conv features, joined by the waveform's CQT if the config says so. */
+    Tensor withCqt(Tensor wave, Tensor convFeatures) {
+        return cqtInput == null ? convFeatures : cqtInput.appendTo(wave, convFeatures);
     }
 
     /** Refuses input that is not [B, N] or too short for one frame, before a native call would crash on it. */
@@ -101,7 +108,7 @@ public final class MertEncoder extends Module implements WaveformEncoder {
                     + Tensors.shapeString(wave) + " (expected [batch, " + config.framesFor(wave.size(-1)) + "])");
         }
         Tensor features = GradientScale.apply(featureExtractor.forward(wave), convGradScale);
-        Tensor x = featureProjection.forward(features);
+        Tensor x = featureProjection.forward(withCqt(wave, features));
         x = torch.where(mask.unsqueeze(-1), maskedSpecEmbed.to(x.scalar_type()), x);
         return new MaskedOutput(features, encoder.forward(x));
     }

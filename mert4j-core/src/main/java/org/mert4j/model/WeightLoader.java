@@ -19,11 +19,14 @@ import org.mert4j.tensor.Tensors;
  * {@code parametrizations.weight.original0/1}) and an already-fused {@code weight}; strips the
  * {@code hubert.} / {@code mert_model.} prefixes of task-head models. A missing, unexpected or
  * mis-shaped tensor is an error naming the key and the shapes. {@code masked_spec_embed} is only
- * used when masking in pretraining, so it may be absent from (or present in) either side.
+ * used when masking in pretraining, so it may be absent from (or present in) either side; the CQT kernels that
+ * MERT's code stores for {@code feature_extractor_cqt} are rebuilt from the config, so they are skipped.
  */
 public final class WeightLoader {
     private static final String POS_CONV = "encoder.pos_conv_embed.conv.";
     private static final String MASK_EMBED = "masked_spec_embed";
+    // the fixed kernel bank of MERT's CQT input front (nnAudio buffers): mert4j builds it from the config
+    private static final String CQT_INPUT = "feature_extractor_cqt.";
 
     private WeightLoader() {}
 
@@ -56,7 +59,8 @@ public final class WeightLoader {
             }
         }
         for (String k : named.keySet()) {
-            if (!targets.containsKey(k) && !k.equals(MASK_EMBED)) {
+            boolean cqtBank = model.config().hasCqtInput() && k.startsWith(CQT_INPUT);
+            if (!targets.containsKey(k) && !k.equals(MASK_EMBED) && !cqtBank) {
                 problems.add("unexpected tensor '" + k + "' (shape " + Tensors.shapeString(named.get(k))
                         + ") that a " + model.config().transformer().numLayers() + "-layer MERT encoder does not have");
             }

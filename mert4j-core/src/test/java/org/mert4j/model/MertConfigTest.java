@@ -85,7 +85,7 @@ class MertConfigTest {
 
     @Test
     void refusesUnsupportedMathsNamingTheKey() throws Exception {
-        assertMessage("{\"feature_extractor_cqt\": true}", "feature_extractor_cqt");
+        assertMessage("{\"feature_extractor_cqt\": true, \"feature_extractor_cqt_bins\": 80}", "feature_extractor_cqt_bins");
         assertMessage("{\"conv_pos_batch_norm\": true}", "conv_pos_batch_norm");
         assertMessage("{\"feat_extract_norm\": \"batch\"}", "feat_extract_norm");
         assertMessage("{\"hidden_act\": \"tanh\"}", "hidden_act");
