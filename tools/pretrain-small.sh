@@ -6,7 +6,8 @@
 #   4. export to a Hugging Face folder, training curves,
 #   5. with EVAL=1, probes on the local tasks (pitch, instrument, key, beat) against MFCC, CQT and the same
 #      network with random weights, two probe seeds each.
-# Usage: tools/pretrain-small.sh [WORK_DIR]     (STEPS=N, THREADS=N, EVAL=1, NOCQT=1 for the ablation)
+# Usage: tools/pretrain-small.sh [WORK_DIR]     (STEPS=N, THREADS=N, EVAL=1, NOCQT=1 for the ablation,
+#        CQT_INPUT=1 for the run with MERT's CQT input front and the unmasked term, docs/experiments.md)
 # Needs: `mvn -q -DskipTests package` done, and the Debian packages fluidsynth + timgm6mb-soundfont.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,9 @@ threads="${THREADS:-2}"
 extra=()
 if [ "${NOCQT:-0}" = 1 ]; then
     extra+=(--set objective.cqt_weight=0)
+fi
+if [ "${CQT_INPUT:-0}" = 1 ]; then
+    extra+=(--set encoder.feature_extractor_cqt=true --set objective.unmasked_weight=0.5)
 fi
 mkdir -p "$work"
 echo "work folder: $work"

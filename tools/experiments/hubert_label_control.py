@@ -9,6 +9,7 @@ masked (the easiest form of the task); `masked` uses MERT's span masks and score
     python3 tools/experiments/hubert_label_control.py CORPUS LABELS unmasked --steps 150
     # CORPUS: a `mert corpus` folder (data/train.tsv); LABELS: its `mert labels` folder
     # --width 64 --layers 2 --conv 32: the tiny shape; --label-init normal: N(0, 1) label embeddings
+    # --head linear: a plain softmax classifier instead of the cosine head; --freeze: train the head only
 
 Needs numpy, soundfile, torch and transformers; reuses the objective of make_objective_fixtures.py.
 """
@@ -38,6 +39,8 @@ def main():
     p.add_argument("--warmup", type=int, default=70); p.add_argument("--threads", type=int, default=2)
     p.add_argument("--width", type=int, default=256); p.add_argument("--layers", type=int, default=6)
     p.add_argument("--conv", type=int, default=128); p.add_argument("--label-init", choices=["uniform", "normal"], default="uniform")
+    p.add_argument("--head", choices=["cosine", "linear"], default="cosine")
+    p.add_argument("--freeze", action="store_true", help="keep the encoder's random weights; train the head only")
     a = p.parse_args()
     torch.manual_seed(0); rng = np.random.default_rng(0); torch.set_num_threads(a.threads)
     lines = open(os.path.join(a.corpus, "data", "train.tsv")).read().split("\n")
@@ -69,7 +72,9 @@ def main():
     model = HubertModel(cfg)
     proj = torch.nn.Linear(a.width, 64)
     embs = torch.nn.Parameter(torch.randn(classes, 64) if a.label_init == "normal" else torch.rand(classes, 64))
-    params = list(model.parameters()) + list(proj.parameters()) + [embs]
+    classifier = torch.nn.Linear(a.width, classes)
+    head = [classifier.weight, classifier.bias] if a.head == "linear" else list(proj.parameters()) + [embs]
+    params = ([] if a.freeze else list(model.parameters())) + head
     opt = torch.optim.AdamW(params, lr=a.lr, betas=(0.9, 0.98), eps=1e-6, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / a.warmup, max(0.0, (a.steps - s) / (a.steps - a.warmup))))
@@ -87,10 +92,16 @@ def main():
         else:
             scored = torch.ones(BATCH, frames, dtype=torch.bool)
         h = model.encoder(h).last_hidden_state
-        logits = contrastive_logits(proj(h[scored]), y[scored], embs)
-        loss = F.cross_entropy(logits, torch.zeros(logits.size(0), dtype=torch.long))
+        if a.head == "linear":
+            logits = classifier(h[scored])
+            loss = F.cross_entropy(logits, y[scored])
+            correct = logits.argmax(-1) == y[scored]
+        else:
+            logits = contrastive_logits(proj(h[scored]), y[scored], embs)
+            loss = F.cross_entropy(logits, torch.zeros(logits.size(0), dtype=torch.long))
+            correct = logits.argmax(-1) == 0
         opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(params, 10.0); opt.step(); sched.step()
-        hist.append((loss.item(), (logits.argmax(-1) == 0).float().mean().item()))
+        hist.append((loss.item(), correct.float().mean().item()))
         if step % 10 == 0:
             m = np.mean(hist[-10:], 0)
             print(f"{a.mode} update {step} cross-entropy {m[0]:.3f} accuracy {m[1]:.3f} ({time.time() - t0:.0f} s)", flush=True)

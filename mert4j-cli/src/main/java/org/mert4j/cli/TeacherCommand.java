@@ -192,6 +192,10 @@ public final class TeacherCommand implements Runnable {
             if (interactive) {
                 err.println();
             }
+            if (trainer.skippedSteps() > 0) {
+                err.printf(Locale.ROOT, "%d of %d updates left out: their gradients were not finite%n",
+                        trainer.skippedSteps(), steps);
+            }
             model.save(out);
             spec.commandLine().getOut().println("saved " + out + " (" + config.numCodebooks() + " x "
                     + config.codebookSize() + " codes at " + config.frameRate() + " Hz)");

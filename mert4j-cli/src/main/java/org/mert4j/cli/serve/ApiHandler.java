@@ -73,12 +73,12 @@ final class ApiHandler extends Handler.Abstract {
             status = dispatch(method, path, request, response);
         } catch (ApiException e) {
             status = e.status();
-            errorSent = error(response, e);
+            errorSent = error(request, response, e);
         } catch (Throwable t) {
             // no request can take the server down: anything unexpected is this request's 500
             LOG.warn("{} {} failed", method, route, t);
             status = 500;
-            errorSent = error(response, new ApiException(500, "internal error: " + (t.getMessage() == null
+            errorSent = error(request, response, new ApiException(500, "internal error: " + (t.getMessage() == null
                     ? t.getClass().getSimpleName() : t.getMessage())));
         }
         ctx.metrics().request(method, route, status, System.nanoTime() - start);
@@ -514,9 +514,14 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     /** Sends the error as JSON; false when part of a body was out already (a file being streamed). */
-    private static boolean error(Response response, ApiException e) {
+    private static boolean error(Request request, Response response, ApiException e) {
         if (response.isCommitted()) {
             return false;
+        }
+        if ("POST".equals(request.getMethod())) {
+            // the upload may be refused before it was read: Jetty then drops the connection, so tell the client
+            // not to send its next request on it (else that request meets a closed socket)
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         if (e.status() == 401) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");

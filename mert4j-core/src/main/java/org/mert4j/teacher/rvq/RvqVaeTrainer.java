@@ -28,6 +28,7 @@ public final class RvqVaeTrainer {
     private final RvqVae model;
     private final RvqTrainOptions options;
     private final AdamW optimizer;
+    private int skippedSteps;
     private final Random rng;
     private int step;
 
@@ -107,11 +108,31 @@ public final class RvqVaeTrainer {
             Tensor loss = wave.add(stft).add(commit.mul(new Scalar(model.config().commitment())));
             optimizer.zero_grad();
             loss.backward();
-            optimizer.step();
+            // a non-finite gradient would turn every weight into NaN through Adam's moments: that update is
+            // left out and counted, as the pretraining trainer does (seen: NaN in every gradient of the encoder
+            // or decoder at a random step, from a finite loss, also without the STFT term; cause not found)
+            if (gradientsFinite()) {
+                optimizer.step();
+            } else {
+                skippedSteps++;
+                optimizer.zero_grad();
+            }
             step++;
             return new RvqStepStats(step, loss.item_double(), wave.item_double(), stft.item_double(),
                     commit.item_double(), perplexity);
         }
+    }
+
+    private boolean gradientsFinite() {
+        Tensor sumSq = null;
+        for (Tensor p : model.trainable().values()) {
+            Tensor g = p.grad();
+            if (g != null && g.defined()) {
+                Tensor s = g.pow(new Scalar(2.0)).sum();
+                sumSq = sumSq == null ? s : sumSq.add(s);
+            }
+        }
+        return sumSq == null || Double.isFinite(sumSq.item_double());
     }
 
     /** Mean L1 reconstruction error on {@code batch} without training (codes as in inference). */
@@ -218,6 +239,11 @@ public final class RvqVaeTrainer {
                 new TensorOptional(window), true, "reflect", false, new BoolOptional(true), new BoolOptional(true),
                 new BoolOptional()));
         return spec.pow(new Scalar(2.0)).sum(new long[] {-1}).add(new Scalar(1e-12)).sqrt();
+    }
+
+    /** Updates left out because a gradient was not finite. */
+    public int skippedSteps() {
+        return skippedSteps;
     }
 
     public int stepsDone() {
