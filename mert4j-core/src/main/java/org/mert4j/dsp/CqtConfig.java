@@ -34,6 +34,12 @@ public record CqtConfig(int sampleRate, int hopLength, double fmin, int nBins, i
         return new CqtConfig(24000, 320, 32.7, 336, 48, 1.0, PadMode.CONSTANT);
     }
 
+    /** MERT's CQT at another rate, hop and bin count (7 octaves from 32.7 Hz, bins / 7 per octave). */
+    public static CqtConfig mert(int sampleRate, int hopLength, int nBins) {
+        CqtConfig m = mert();
+        return new CqtConfig(sampleRate, hopLength, m.fmin(), nBins, nBins / 7, m.filterScale(), m.padMode());
+    }
+
     public CqtConfig withSampleRate(int rate) {
         return new CqtConfig(rate, hopLength, fmin, nBins, binsPerOctave, filterScale, padMode);
     }

@@ -10,7 +10,6 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.mert4j.dsp.Cqt;
 import org.mert4j.dsp.CqtConfig;
-import org.mert4j.dsp.PadMode;
 
 /**
  * MERT's CQT input front ({@code feature_extractor_cqt}, docs/model.md, "CQT input"): the constant-Q magnitude of
@@ -25,17 +24,11 @@ final class CqtInputFront {
     private final Map<String, Cqt> byDevice = new ConcurrentHashMap<>();
 
     CqtInputFront(MertConfig model) {
-        int bins = model.cqtInputBins();
         try {
-            this.config = new CqtConfig(model.sampleRate(), model.totalStride(), 32.7, bins, bins / 7, 1.0,
-                    PadMode.CONSTANT);
+            this.config = CqtConfig.mert(model.sampleRate(), model.totalStride(), model.cqtInputBins());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("feature_extractor_cqt: " + e.getMessage(), e);
         }
-    }
-
-    CqtConfig config() {
-        return config;
     }
 
     private Cqt bankOn(String device) {

@@ -76,9 +76,7 @@ public final class MertPretrainModel extends Module {
      * bins / 7 per octave (7 octaves), one frame per encoder frame (hop = the conv front's stride).
      */
     public static CqtConfig cqtTargetConfig(MertConfig encoder, int bins) {
-        CqtConfig mert = CqtConfig.mert();
-        return new CqtConfig(encoder.sampleRate(), encoder.totalStride(), mert.fmin(), bins, bins / 7,
-                mert.filterScale(), mert.padMode());
+        return CqtConfig.mert(encoder.sampleRate(), encoder.totalStride(), bins);
     }
 
     /**
