@@ -51,6 +51,12 @@ public final class ExportCommand implements Callable<Integer> {
                 .orElseThrow(() -> new UsageException(run + " has no complete checkpoint"));
         long step = PretrainExport.export(PretrainConfig.read(config), ckpt, out);
         spec.commandLine().getErr().println("mert export: step " + step + " of " + run + " -> " + out);
+        if (PretrainConfig.read(config).encoderConfig().hasSpectrogramFront()) {
+            // its model_type names no transformers class, so Python refuses the folder instead of loading it wrong
+            spec.commandLine().getErr().println("mert export: this model has the spectrogram input front, which"
+                    + " transformers' Hubert and MERT's Python code do not have: the folder loads in mert4j"
+                    + " (--model " + out + "), not in Python");
+        }
         return ExitCode.OK;
     }
 }

@@ -34,6 +34,8 @@ import org.mert4j.nn.Activation;
  * @param masking     span masking of pretraining ({@code mask_time_*}, {@code mask_feature_*})
  * @param cqtInputBins {@code feature_extractor_cqt_bins} when {@code feature_extractor_cqt} is true (MERT's CQT
  *                    input front, {@link CqtInputFront}), else 0
+ * @param spectrogramFront the spectrogram input front that replaces the conv front
+ *                    ({@code feature_extractor_type: spectrogram}), else null
  * @param extra       the keys mert4j does not read, kept for export (a copy is handed out)
  */
 public record MertConfig(
@@ -46,6 +48,7 @@ public record MertConfig(
         Dropout dropout,
         Masking masking,
         int cqtInputBins,
+        SpectrogramFront spectrogramFront,
         ObjectNode extra) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,6 +59,11 @@ public record MertConfig(
         positive("sample_rate", sampleRate, 1_000_000);
         if (cqtInputBins != 0 && (cqtInputBins < 7 || cqtInputBins > 7 * 128 || cqtInputBins % 7 != 0)) {
             throw new ConfigException(CQT_BINS + " must be a multiple of 7 (7 octaves) in [7, 896], found " + cqtInputBins);
+        }
+        if (spectrogramFront != null && cqtInputBins > 0) {
+            throw new ConfigException("feature_extractor_cqt joins the CQT to the conv front's features; the"
+                    + " spectrogram front (feature_extractor_type: spectrogram) has its own CQT bins"
+                    + " (spectrogram_cqt_bins)");
         }
         if (transformer.hiddenSize() % positionalConv.groups() != 0) {
             throw new ConfigException("hidden_size " + transformer.hiddenSize() + " is not divisible by"
@@ -119,6 +127,40 @@ public record MertConfig(
         public PositionalConv {
             positive("num_conv_pos_embeddings", kernel, MAX_DIM);
             positive("num_conv_pos_embedding_groups", groups, MAX_DIM);
+        }
+    }
+
+    /**
+     * The spectrogram input front ({@link SpectrogramInputFront}): log-mel and log-CQT frames of the waveform every
+     * {@code hop} samples, {@code stack} consecutive frames joined into one encoder frame, so that an encoder frame
+     * covers {@code hop * stack} samples. Not trained: what the encoder hears of pitch and timbre is there from the
+     * first update, where a waveform conv front must first learn it.
+     * @param nMels   {@code spectrogram_mels}: mel bands (2048-point FFT, HTK scale)
+     * @param cqtBins {@code spectrogram_cqt_bins}: CQT bins from 32.7 Hz over 7 octaves (a multiple of 7)
+     * @param hop     {@code spectrogram_hop}: samples between spectrogram frames
+     * @param stack   {@code spectrogram_stack}: spectrogram frames per encoder frame
+     */
+    public record SpectrogramFront(int nMels, int cqtBins, int hop, int stack) {
+        public static final int N_FFT = 2048;
+
+        public SpectrogramFront {
+            positive("spectrogram_mels", nMels, 1024);
+            positive("spectrogram_hop", hop, MAX_DIM);
+            positive("spectrogram_stack", stack, 64);
+            if (cqtBins < 0 || cqtBins > 7 * 128 || cqtBins % 7 != 0) {
+                throw new ConfigException("spectrogram_cqt_bins must be a multiple of 7 (7 octaves) in [0, 896], found "
+                        + cqtBins);
+            }
+        }
+
+        /** Values of one spectrogram frame: the mel bands, then the CQT bins. */
+        public int frameDim() {
+            return nMels + cqtBins;
+        }
+
+        /** Values of one encoder frame's input: {@code stack} spectrogram frames. */
+        public int outputDim() {
+            return stack * frameDim();
         }
     }
 
@@ -259,14 +301,27 @@ public record MertConfig(
                 dropout,
                 masking,
                 r.bool("feature_extractor_cqt", false) ? r.integer(CQT_BINS, 336) : 0,
+                spectrogramFront(r),
                 extra);
+    }
+
+    private static SpectrogramFront spectrogramFront(Reader r) {
+        String type = r.str(FRONT_TYPE, "conv");
+        return switch (type) {
+            case "conv" -> null;
+            case "spectrogram" -> new SpectrogramFront(r.integer("spectrogram_mels", 128),
+                    r.integer("spectrogram_cqt_bins", 84), r.integer("spectrogram_hop", 320),
+                    r.integer("spectrogram_stack", 3));
+            default -> throw new ConfigException(FRONT_TYPE + " must be conv or spectrogram, found '" + type + "'");
+        };
     }
 
     /** The Hugging Face {@code config.json} of this configuration, unknown keys of the source included. */
     public ObjectNode toJson() {
         ObjectNode n = JSON.createObjectNode();
         n.put("model_type", modelType);
-        n.putArray("architectures").add(modelType.equals("hubert") ? "HubertModel" : "MERTModel");
+        n.putArray("architectures").add(modelType.equals("hubert") ? "HubertModel"
+                : spectrogramFront != null ? "Mert4jSpectrogramModel" : "MERTModel");
         n.put("hidden_size", transformer.hiddenSize());
         n.put("num_hidden_layers", transformer.numLayers());
         n.put("num_attention_heads", transformer.numHeads());
@@ -302,6 +357,13 @@ public record MertConfig(
         n.put("mask_feature_prob", masking.featureProb());
         n.put("mask_feature_length", masking.featureLength());
         n.put("mask_feature_min_masks", masking.featureMinMasks());
+        if (spectrogramFront != null) {
+            n.put(FRONT_TYPE, "spectrogram");
+            n.put("spectrogram_mels", spectrogramFront.nMels());
+            n.put("spectrogram_cqt_bins", spectrogramFront.cqtBins());
+            n.put("spectrogram_hop", spectrogramFront.hop());
+            n.put("spectrogram_stack", spectrogramFront.stack());
+        }
         Iterator<Map.Entry<String, JsonNode>> it = extra.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -314,8 +376,11 @@ public record MertConfig(
 
     // ---- derived quantities ----
 
-    /** Samples per output frame: the product of the conv strides (320 in every release). */
+    /** Samples per output frame: the product of the conv strides (320 in every release), or hop x stack. */
     public int totalStride() {
+        if (spectrogramFront != null) {
+            return spectrogramFront.hop() * spectrogramFront.stack();
+        }
         int s = 1;
         for (int v : convFront.strides()) {
             s *= v;
@@ -323,8 +388,14 @@ public record MertConfig(
         return s;
     }
 
-    /** Samples one frame sees: 400 in every release. */
+    /**
+     * Samples one frame sees: 400 in every release. For the spectrogram front, the fewest samples it takes: one
+     * encoder frame and one FFT window (its reflection padding needs more samples than half a window).
+     */
     public int receptiveField() {
+        if (spectrogramFront != null) {
+            return Math.max(totalStride(), SpectrogramFront.N_FFT);
+        }
         int rf = 1;
         for (int i = convFront.layers() - 1; i >= 0; i--) {
             rf = (rf - 1) * convFront.strides().get(i) + convFront.kernels().get(i);
@@ -334,6 +405,9 @@ public record MertConfig(
 
     /** Output frames of the conv front for {@code numSamples} input samples; 0 when too short. */
     public long framesFor(long numSamples) {
+        if (spectrogramFront != null) {
+            return numSamples < receptiveField() ? 0 : numSamples / totalStride();
+        }
         long len = numSamples;
         for (int i = 0; i < convFront.layers(); i++) {
             int kernel = convFront.kernels().get(i);
@@ -361,7 +435,17 @@ public record MertConfig(
 
     /** Width of the feature projection's input: the last conv layer's channels plus the CQT bins, if any. */
     public int projectionInputDim() {
-        return convFront.outputDim() + cqtInputBins;
+        return frontOutputDim() + cqtInputBins;
+    }
+
+    /** Channels of the input front's frames: the last conv layer's, or the spectrogram front's. */
+    public int frontOutputDim() {
+        return spectrogramFront != null ? spectrogramFront.outputDim() : convFront.outputDim();
+    }
+
+    /** Whether the spectrogram front replaces the conv front (a model transformers' Hubert cannot load). */
+    public boolean hasSpectrogramFront() {
+        return spectrogramFront != null;
     }
 
     /** Whether the checkpoint carries {@code masked_spec_embed} (Hugging Face creates it only then). */
@@ -412,7 +496,22 @@ public record MertConfig(
                 n.put("num_conv_pos_embeddings", 128);
                 n.put("num_conv_pos_embedding_groups", 16);
             }
-            default -> throw new ConfigException("unknown preset '" + name + "': expected v0, v1-95m, v1-330m, small or tiny");
+            case "cpu" -> {
+                // the CPU recipe's encoder (docs/pretraining.md, "The CPU recipe"): the spectrogram front at 25
+                // frames/s (log-mel and log-CQT every 40/3 ms, 3 frames stacked), pre-LN, the width of small
+                n.put("model_type", "mert4j_spectrogram");
+                n.put("sample_rate", 24000);
+                n.put(FRONT_TYPE, "spectrogram");
+                n.put("hidden_size", 256);
+                n.put("num_hidden_layers", 6);
+                n.put("num_attention_heads", 4);
+                n.put("intermediate_size", 1024);
+                n.put("do_stable_layer_norm", true);
+                n.put("num_conv_pos_embeddings", 32);
+                n.put("num_conv_pos_embedding_groups", 16);
+            }
+            default -> throw new ConfigException("unknown preset '" + name
+                    + "': expected v0, v1-95m, v1-330m, small, cpu or tiny");
         }
         return fromJson(n);
     }
@@ -452,6 +551,7 @@ public record MertConfig(
     }
 
     private static final String CQT_BINS = "feature_extractor_cqt_bins";
+    private static final String FRONT_TYPE = "feature_extractor_type";
 
     /**
      * The keys the fields above come from; {@code feature_extractor_cqt_bins} stays among the extras (it is
@@ -464,7 +564,8 @@ public record MertConfig(
             "do_stable_layer_norm", "layer_norm_eps", "sample_rate", "attention_relax", "deepnorm",
             "feature_extractor_cqt", "hidden_dropout", "attention_dropout", "activation_dropout", "feat_proj_dropout",
             "layerdrop", "mask_time_prob", "mask_time_length", "mask_time_min_masks", "mask_feature_prob",
-            "mask_feature_length", "mask_feature_min_masks");
+            "mask_feature_length", "mask_feature_min_masks", FRONT_TYPE, "spectrogram_mels", "spectrogram_cqt_bins",
+            "spectrogram_hop", "spectrogram_stack");
 
     /** Typed reads that name the key when the JSON value has the wrong type. */
     private record Reader(ObjectNode n) {
@@ -535,7 +636,8 @@ public record MertConfig(
     public String toString() {
         return "MertConfig[" + modelType + ", H=" + transformer.hiddenSize() + ", L=" + transformer.numLayers()
                 + ", heads=" + transformer.numHeads() + ", FFN=" + transformer.intermediateSize() + ", "
-                + (transformer.preNorm() ? "pre-LN" : "post-LN") + ", conv " + convFront.norm() + " "
-                + convFront.dims() + ", " + sampleRate + " Hz]";
+                + (transformer.preNorm() ? "pre-LN" : "post-LN") + ", "
+                + (spectrogramFront != null ? "spectrogram " + spectrogramFront : "conv " + convFront.norm() + " "
+                + convFront.dims()) + ", " + sampleRate + " Hz]";
     }
 }

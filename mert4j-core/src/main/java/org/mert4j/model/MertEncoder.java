@@ -20,10 +20,14 @@ public final class MertEncoder extends Module implements WaveformEncoder {
     private final TransformerEncoder encoder;
     private final Tensor maskedSpecEmbed;
     private final CqtInputFront cqtInput; // null unless feature_extractor_cqt
+    private final SpectrogramInputFront spectrogramInput; // null unless feature_extractor_type is spectrogram
 
     public MertEncoder(MertConfig config) {
         this.config = config;
-        this.featureExtractor = register_module("feature_extractor", new ConvFeatureEncoder(config));
+        // the spectrogram front replaces the conv front: no conv weights are created or expected
+        this.spectrogramInput = config.hasSpectrogramFront() ? new SpectrogramInputFront(config) : null;
+        this.featureExtractor = spectrogramInput != null ? null
+                : register_module("feature_extractor", new ConvFeatureEncoder(config));
         this.cqtInput = config.hasCqtInput() ? new CqtInputFront(config) : null;
         this.featureProjection = register_module("feature_projection", new FeatureProjection(config));
         this.encoder = register_module("encoder", new TransformerEncoder(config));
@@ -37,6 +41,7 @@ public final class MertEncoder extends Module implements WaveformEncoder {
         return config;
     }
 
+    /** The conv front; null when the spectrogram front replaces it. */
     public ConvFeatureEncoder featureExtractor() {
         return featureExtractor;
     }
@@ -61,8 +66,12 @@ public final class MertEncoder extends Module implements WaveformEncoder {
     @Override
     public List<Tensor> forward(Tensor wave) {
         checkWaveforms(config, wave);
-        Tensor features = featureExtractor.forward(wave);
-        return encoder.forward(featureProjection.forward(withCqt(wave, features)));
+        return encoder.forward(featureProjection.forward(withCqt(wave, frontFeatures(wave))));
+    }
+
+    /** [B, N] waveforms -> [B, T, C] frames of the input front (conv or spectrogram). */
+    Tensor frontFeatures(Tensor wave) {
+        return spectrogramInput != null ? spectrogramInput.forward(wave) : featureExtractor.forward(wave);
     }
 
     /** The feature projection's input: the conv features, joined by the waveform's CQT if the config says so. */
@@ -107,7 +116,8 @@ public final class MertEncoder extends Module implements WaveformEncoder {
             throw new IllegalArgumentException("mask " + Tensors.shapeString(mask) + " does not fit waveforms "
                     + Tensors.shapeString(wave) + " (expected [batch, " + config.framesFor(wave.size(-1)) + "])");
         }
-        Tensor features = GradientScale.apply(featureExtractor.forward(wave), convGradScale);
+        Tensor front = frontFeatures(wave);
+        Tensor features = spectrogramInput != null ? front : GradientScale.apply(front, convGradScale);
         Tensor x = featureProjection.forward(withCqt(wave, features));
         x = torch.where(mask.unsqueeze(-1), maskedSpecEmbed.to(x.scalar_type()), x);
         return new MaskedOutput(features, encoder.forward(x));

@@ -267,6 +267,12 @@ public final class MertModel implements AutoCloseable {
     }
 
     private synchronized void useCpuPlan(CpuInferenceOptions options) {
+        if (config.hasSpectrogramFront()) {
+            // the plan's kernels are those of the conv front and the released shapes: the plain encoder runs
+            cpuOptions = options;
+            embedder = new Embedder(encoder, device, preprocessor.doNormalize());
+            return;
+        }
         CpuEncoder previous = cpuPlan;
         cpuPlan = new CpuEncoder(encoder, options);
         cpuOptions = options;

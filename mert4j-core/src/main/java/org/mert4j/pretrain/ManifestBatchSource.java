@@ -45,6 +45,7 @@ public final class ManifestBatchSource implements BatchSource {
     private final int clipsPerBatch;
     private final int cropSamples;
     private final int stride;
+    private final int labelsPerFrame;
     private final int[] eligible;
     private final Cqt cqt;
     private final SpanMasking masking;
@@ -87,6 +88,7 @@ public final class ManifestBatchSource implements BatchSource {
                     + config.data().minSeconds() + " s in " + manifest.root() + " for " + world + " rank(s)");
         }
         this.eligible = rows.stream().mapToInt(Integer::intValue).toArray();
+        this.labelsPerFrame = labelsPerFrame(labels.info().frameRate(), encoder.frameRate());
         this.cqt = objective.cqtWeight() > 0
                 ? new Cqt(MertPretrainModel.cqtTargetConfig(encoder, objective.cqtBins())) : null;
         this.masking = new SpanMasking(objective.maskProb(), objective.maskLength(), objective.minMasks());
@@ -188,7 +190,7 @@ public final class ManifestBatchSource implements BatchSource {
             clean[i] = Arrays.copyOfRange(a, start, start + len);
             int[][] rowLabels = labels.labels(rows.get(i));
             for (int s = 0; s < rowLabels.length; s++) {
-                lab[s][i] = window(rowLabels[s], startFrame, frames);
+                lab[s][i] = window(rowLabels[s], startFrame, frames, labelsPerFrame);
             }
         }
         boolean[][] masks = masking.sample(b, frames, rng);
@@ -209,13 +211,29 @@ public final class ManifestBatchSource implements BatchSource {
         return order;
     }
 
-    /** Labels of frames [start, start + frames); a label file up to 2 frames short repeats its last label. */
-    private static int[] window(int[] labels, int start, int frames) {
+    /**
+     * Labels of encoder frames [start, start + frames). With {@code per} label frames per encoder frame (labels at
+     * 75 Hz, a spectrogram front at 25 Hz) an encoder frame takes the label in its middle. A label file up to 2 frames
+     * short repeats its last label.
+     */
+    static int[] window(int[] labels, int start, int frames, int per) {
         int[] out = new int[frames];
         for (int t = 0; t < frames; t++) {
-            out[t] = labels[Math.min(labels.length - 1, start + t)];
+            out[t] = labels[Math.min(labels.length - 1, (start + t) * per + per / 2)];
         }
         return out;
+    }
+
+    /** Label frames per encoder frame: a whole number, or the labels cannot be aligned with the encoder. */
+    static int labelsPerFrame(double labelRate, double encoderRate) {
+        double ratio = labelRate / encoderRate;
+        long whole = Math.round(ratio);
+        if (whole < 1 || Math.abs(ratio - whole) > 1e-6) {
+            throw new IllegalArgumentException("labels at " + labelRate + " frames/s cannot be aligned with the"
+                    + " encoder's " + encoderRate + " frames/s: the label rate must be a whole multiple of the"
+                    + " encoder's");
+        }
+        return (int) whole;
     }
 
     private float[] decode(int row) {

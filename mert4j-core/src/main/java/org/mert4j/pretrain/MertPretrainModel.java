@@ -30,8 +30,9 @@ import org.mert4j.tensor.Tensors;
  */
 public final class MertPretrainModel extends Module {
     private final MertEncoder encoder;
-    private final Linear finalProj;
+    private final Linear finalProj; // cosine head (MERT's); null with the linear head
     private final Tensor labelEmbeddings;
+    private final Linear labelHead; // linear head; null with the cosine head
     private final Linear cqtProj;
     private final int[] classes;
     private final PretrainConfig.Objective objective;
@@ -48,15 +49,23 @@ public final class MertPretrainModel extends Module {
         this.classes = classes.clone();
         this.objective = objective;
         int finalDim = objective.finalDim();
-        this.finalProj = register_module("final_proj",
-                new Linear(encoderConfig.transformer().hiddenSize(), finalDim * classes.length, true));
+        int hidden = encoderConfig.transformer().hiddenSize();
         int total = 0;
         for (int c : classes) {
             total += c;
         }
-        // fairseq initialises the label embeddings uniformly in [0, 1)
-        this.labelEmbeddings = new Tensor(register_parameter("label_embs_concat",
-                torch.empty(total, finalDim).uniform_(0, 1, new GeneratorOptional())));
+        if (objective.linearHead()) {
+            // one Linear gives every stream's logits: the first classes[0] columns are stream 0's, and so on
+            this.labelHead = register_module("label_head", new Linear(hidden, total, true));
+            this.finalProj = null;
+            this.labelEmbeddings = null;
+        } else {
+            this.labelHead = null;
+            this.finalProj = register_module("final_proj", new Linear(hidden, finalDim * classes.length, true));
+            // fairseq initialises the label embeddings uniformly in [0, 1)
+            this.labelEmbeddings = new Tensor(register_parameter("label_embs_concat",
+                    torch.empty(total, finalDim).uniform_(0, 1, new GeneratorOptional())));
+        }
         this.cqtProj = register_module("cqt_proj",
                 new Linear(encoderConfig.transformer().hiddenSize(), objective.cqtBins(), true));
     }
@@ -197,13 +206,18 @@ public final class MertPretrainModel extends Module {
     private Tensor crossEntropy(Tensor hidden, PretrainBatch batch, boolean masked, int count, long[] correct,
                                 Device device) {
         int finalDim = objective.finalDim();
-        Tensor proj = finalProj.forward(hidden); // [S, D*K]
+        Tensor proj = labelHead != null ? labelHead.forward(hidden) : finalProj.forward(hidden); // [S, C] or [S, D*K]
         Tensor sum = null;
         int offset = 0;
         for (int k = 0; k < classes.length; k++) {
-            Tensor pk = unit(proj.narrow(1, (long) k * finalDim, finalDim).to(torch.ScalarType.Float));
-            Tensor ek = unit(labelEmbeddings.narrow(0, offset, classes[k]).to(torch.ScalarType.Float));
-            Tensor logits = torch.matmul(pk, ek.t()).div(new Scalar(objective.logitTemp())); // [S, C_k]
+            Tensor logits; // [S, C_k]
+            if (labelHead != null) {
+                logits = proj.narrow(1, offset, classes[k]).to(torch.ScalarType.Float);
+            } else {
+                Tensor pk = unit(proj.narrow(1, (long) k * finalDim, finalDim).to(torch.ScalarType.Float));
+                Tensor ek = unit(labelEmbeddings.narrow(0, offset, classes[k]).to(torch.ScalarType.Float));
+                logits = torch.matmul(pk, ek.t()).div(new Scalar(objective.logitTemp()));
+            }
             long[] target = frameLabels(batch.labels()[k], batch.masks(), masked, count, classes[k]);
             Tensor t = Tensors.fromLongs(target, target.length).to(device, torch.ScalarType.Long);
             Tensor nll = torch.log_softmax(logits, 1, new ScalarTypeOptional()).gather(1, t.unsqueeze(1)).sum().neg();

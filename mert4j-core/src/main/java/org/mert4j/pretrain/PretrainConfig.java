@@ -56,7 +56,22 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
             int noiseMaxSegments,
             double noiseMinSeconds,
             double noiseMaxSeconds,
-            double featureGradMult) {}
+            double featureGradMult,
+            String head) {
+
+        /** The acoustic head: {@code cosine} (MERT's, cosine logits over label embeddings) or {@code linear}. */
+        @Override
+        public String head() {
+            return head == null ? COSINE_HEAD : head; // configs written before the option existed
+        }
+
+        public boolean linearHead() {
+            return head().equals(LINEAR_HEAD);
+        }
+    }
+
+    public static final String COSINE_HEAD = "cosine";
+    public static final String LINEAR_HEAD = "linear";
 
     /** AdamW with decoupled weight decay, linear warm-up then linear decay, global-norm clipping. */
     public record Optim(
@@ -211,7 +226,7 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 t.set("encoder", withoutDropout(enc));
                 t.set("data", JSON.valueToTree(new Data(null, null, null, null, 2.0, 1.0, 8 * 48_000, 2, 1)));
                 t.set("objective", JSON.valueToTree(new Objective(16, 0.1, 1.0, 0.0, 1.0, 336, "magnitude", "masked", 10.0, 0.8, 5, 2,
-                        0.5, 3, 0.25, 0.5, 0.1)));
+                        0.5, 3, 0.25, 0.5, 0.1, COSINE_HEAD)));
                 t.set("optim", JSON.valueToTree(new Optim(2e-3, 0.9, 0.98, 1e-6, 0.01, 30, 2000, 10.0, 1, "fp32")));
                 t.set("run", JSON.valueToTree(new Run(300, 100, 3, 10, 100, 2, 5, "cpu", 0)));
             }
@@ -222,9 +237,21 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 t.set("encoder", withoutDropout(enc));
                 t.set("data", JSON.valueToTree(new Data(null, null, null, null, 5.0, 2.0, 4 * 120_000, 2, 1)));
                 t.set("objective", JSON.valueToTree(new Objective(64, 0.1, 1.0, 0.0, 1.0, 336, "log", "all", 0.0, 0.8, 5, 2,
-                        0.5, 3, 0.25, 0.5, 0.1)));
+                        0.5, 3, 0.25, 0.5, 0.1, COSINE_HEAD)));
                 t.set("optim", JSON.valueToTree(new Optim(1e-3, 0.9, 0.98, 1e-6, 0.01, 70, 700, 10.0, 1, "fp32")));
                 t.set("run", JSON.valueToTree(new Run(700, 250, 3, 10, 100, 2, 5, "cpu", 0)));
+            }
+            case "cpu" -> {
+                // docs/pretraining.md, "The CPU recipe": the spectrogram front at 25 frames/s, a linear head scoring
+                // masked and (at half weight) unmasked frames, the log-CQT on every frame, no noise mixture,
+                // 16 crops of 5 s per update, warm-up over 6 % of the run and decay to zero at its end
+                ObjectNode enc = MertConfig.preset("cpu").toJson();
+                t.set("encoder", withoutDropout(enc));
+                t.set("data", JSON.valueToTree(new Data(null, null, null, null, 5.0, 2.0, 16 * 120_000, 2, 1)));
+                t.set("objective", JSON.valueToTree(new Objective(64, 0.1, 1.0, 0.5, 1.0, 84, "log", "all", 0.0, 0.8,
+                        10, 2, 0.0, 3, 0.25, 0.5, 1.0, LINEAR_HEAD)));
+                t.set("optim", JSON.valueToTree(new Optim(1e-3, 0.9, 0.98, 1e-6, 0.01, 90, 1500, 1.0, 1, "fp32")));
+                t.set("run", JSON.valueToTree(new Run(1500, 250, 8, 10, 100, 4, 5, "cpu", 0)));
             }
             case "95m", "v1-95m" -> {
                 ObjectNode enc = MertConfig.preset("v1-95m").toJson();
@@ -232,7 +259,7 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 t.set("encoder", enc);
                 t.set("data", JSON.valueToTree(new Data(null, null, null, null, 5.0, 2.0, 8 * 120_000, 2, 1)));
                 t.set("objective", JSON.valueToTree(new Objective(64, 0.1, 1.0, 0.0, 1.0, 336, "magnitude", "masked", 10.0, 0.8, 5, 2,
-                        0.5, 3, 0.5, 1.0, 0.1)));
+                        0.5, 3, 0.5, 1.0, 0.1, COSINE_HEAD)));
                 t.set("optim", JSON.valueToTree(new Optim(5e-4, 0.9, 0.98, 1e-6, 0.01, 32_000, 400_000, 10.0, 1, "fp32")));
                 t.set("run", JSON.valueToTree(new Run(400_000, 5000, 3, 100, 5000, 20, 5, "cpu", 0)));
             }
@@ -243,11 +270,12 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 t.set("encoder", enc);
                 t.set("data", JSON.valueToTree(new Data(null, null, null, null, 5.0, 2.0, 4 * 120_000, 2, 1)));
                 t.set("objective", JSON.valueToTree(new Objective(128, 0.1, 1.0, 0.0, 1.0, 336, "magnitude", "masked", 10.0, 0.8, 5, 2,
-                        0.5, 3, 0.5, 1.5, 1.0)));
+                        0.5, 3, 0.5, 1.5, 1.0, COSINE_HEAD)));
                 t.set("optim", JSON.valueToTree(new Optim(1.5e-3, 0.9, 0.98, 1e-6, 0.01, 32_000, 400_000, 1.0, 1, "bf16")));
                 t.set("run", JSON.valueToTree(new Run(400_000, 5000, 3, 100, 5000, 20, 5, "cuda", 0)));
             }
-            default -> throw new ConfigException("unknown pretraining preset '" + preset + "': expected tiny, small, 95m or 330m");
+            default -> throw new ConfigException("unknown pretraining preset '" + preset
+                    + "': expected tiny, small, cpu, 95m or 330m");
         }
         return t;
     }
@@ -281,6 +309,8 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 "objective.feature_grad_mult must be in [0, 1]");
         check(List.of("magnitude", "log").contains(objective.cqtTarget()),
                 "objective.cqt_target must be magnitude (MERT) or log (log-magnitude standardised per clip)");
+        check(List.of(COSINE_HEAD, LINEAR_HEAD).contains(objective.head()),
+                "objective.head must be cosine (MERT) or linear");
         check(List.of("masked", "all").contains(objective.cqtFrames()),
                 "objective.cqt_frames must be masked (MERT) or all");
         check(objective.cqtBins() >= 7, "objective.cqt_bins must be at least 7 (the CQT spans 7 octaves)");

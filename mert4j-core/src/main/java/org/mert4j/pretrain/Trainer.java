@@ -80,7 +80,7 @@ public final class Trainer implements AutoCloseable {
         this.precision = new Precision(config.optim().precision(), device);
         MertConfig enc = config.encoderConfig();
         this.sampleRate = enc.sampleRate();
-        this.featureChannels = enc.convFront().outputDim();
+        this.featureChannels = enc.frontOutputDim();
         torch.manual_seed(config.data().seed()); // same initial weights on every rank
         this.model = new MertPretrainModel(enc, train.classes(), config.objective());
         model.to(device, false);
