@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -173,7 +174,7 @@ class TrajectoryParityTest {
             // the trainer's optimizer holds these same tensors, so copying in place starts it from these weights
             List<String> heads = List.of("final_proj.weight", "final_proj.bias", "label_embs_concat", "cqt_proj.weight",
                     "cqt_proj.bias");
-            Map<String, Tensor> encoder = new java.util.LinkedHashMap<>(initial.asMap());
+            Map<String, Tensor> encoder = new LinkedHashMap<>(initial.asMap());
             encoder.keySet().removeAll(heads);
             WeightLoader.load(model.encoder(), encoder, "trajectory fixture");
             try (NoGradGuard g = new NoGradGuard()) {
