@@ -4,7 +4,7 @@
 #   2. MFCC k-means labels (k = 500, MERT-v0's and HuBERT's first teacher) at 75 Hz; the encoder takes the
 #      label in the middle of each of its 25 Hz frames,
 #   3. the `cpu` preset: spectrogram front (log-mel + log-CQT), pre-LN, linear head, log-CQT target on every
-#      frame, 16 x 5 s crops per update (STEPS updates, default the preset's 1,500),
+#      frame, 16 x 5 s crops per update (STEPS updates, default the preset's 1,000),
 #   4. export to a model folder (it loads in mert4j only) and training curves,
 #   5. with EVAL=1, probes on the local tasks against MFCC, CQT and the same network with random weights
 #      (mert probe's baselines), two probe seeds each.

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 /** {@code mert plot}: training curves of a run as a PNG. */
 @Command(name = "plot", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {"Draws the curves of RUN_DIR/metrics.jsonl to a PNG: loss and its parts (log scale), masked"
-            + " accuracy per codebook, validation loss, gradient norm and learning rate."},
+            + " accuracy per codebook (training and validation), validation loss and CQT error, gradient norm and"
+            + " learning rate."},
         footer = {"", "Examples:", "  mert plot runs/tiny                 # writes runs/tiny/curves.png",
             "  mert plot runs/tiny --out tiny.png"})
 public final class PlotCommand implements Callable<Integer> {
@@ -79,11 +80,24 @@ public final class PlotCommand implements Callable<Integer> {
         for (int c = 0; c < k; c++) {
             acc.line("codebook " + c, steps, element(train, "accuracy", c));
         }
+        if (!valid.isEmpty()) {
+            for (int c = 0; c < k; c++) {
+                acc.points("validation " + c, column(valid, "step"), element(valid, "valid_accuracy", c));
+            }
+        }
+        List<LineChart> charts = new ArrayList<>(List.of(loss, acc));
+        List<JsonNode> withCqt = valid.stream().filter(n -> n.has("valid_cqt_error")).toList();
+        if (!withCqt.isEmpty()) {
+            charts.add(new LineChart("validation CQT error (mean squared)", "step", false).integerX()
+                    .points("validation", column(withCqt, "step"), column(withCqt, "valid_cqt_error")));
+        }
         LineChart grad = new LineChart("gradient norm (before clipping)", "step", true).integerX()
                 .line("|g|", steps, column(train, "grad_norm"));
         LineChart lr = new LineChart("learning rate", "step", false).integerX().line("lr", steps, column(train, "lr"));
         Path target = out != null ? out : run.resolve("curves.png");
-        LineChart.writePng(target, List.of(loss, acc, grad, lr), 2);
+        charts.add(grad);
+        charts.add(lr);
+        LineChart.writePng(target, charts, 2);
         spec.commandLine().getErr().println("mert plot: " + train.size() + " steps -> " + target);
         return ExitCode.OK;
     }

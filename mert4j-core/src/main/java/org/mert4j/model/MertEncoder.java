@@ -108,6 +108,15 @@ public final class MertEncoder extends Module implements WaveformEncoder {
      * [B, T] (bool) is true replaced by {@code masked_spec_embed}, then the transformer.
      */
     public MaskedOutput forward(Tensor wave, Tensor mask, double convGradScale) {
+        return forward(wave, mask, convGradScale, 1.0);
+    }
+
+    /**
+     * As {@link #forward(Tensor, Tensor, double)}, with the feature projection's gradient multiplied by
+     * {@code projectionGradScale}: 0 keeps the projection at its initial weights, so that what the input front
+     * carries reaches the transformer however training goes (the CPU recipe's frozen projection).
+     */
+    public MaskedOutput forward(Tensor wave, Tensor mask, double convGradScale, double projectionGradScale) {
         if (maskedSpecEmbed == null) {
             throw new IllegalStateException("this encoder has no masked_spec_embed (mask_time_prob is 0 in its config)");
         }
@@ -118,7 +127,7 @@ public final class MertEncoder extends Module implements WaveformEncoder {
         }
         Tensor front = frontFeatures(wave);
         Tensor features = spectrogramInput != null ? front : GradientScale.apply(front, convGradScale);
-        Tensor x = featureProjection.forward(withCqt(wave, features));
+        Tensor x = GradientScale.apply(featureProjection.forward(withCqt(wave, features)), projectionGradScale);
         x = torch.where(mask.unsqueeze(-1), maskedSpecEmbed.to(x.scalar_type()), x);
         return new MaskedOutput(features, encoder.forward(x));
     }

@@ -166,7 +166,8 @@ public final class MertPretrainModel extends Module {
         }
         Tensor wave = Tensors.fromFloats(flatten(batch.waves()), b, n).to(device, torch.ScalarType.Float);
         Tensor maskBool = Tensors.fromFloats(maskValues(batch.masks()), b, frames).to(device, torch.ScalarType.Bool);
-        MertEncoder.MaskedOutput out = encoder.forward(wave, maskBool, objective.featureGradMult());
+        MertEncoder.MaskedOutput out = encoder.forward(wave, maskBool, objective.featureGradMult(),
+                objective.projectionGradMult());
         // fairseq takes the penalty after the gradient scaling: the conv front feels a tenth of it too
         Tensor penaltySum = out.convFeatures().to(torch.ScalarType.Float).pow(new Scalar(2.0)).sum();
         Tensor last = out.last();

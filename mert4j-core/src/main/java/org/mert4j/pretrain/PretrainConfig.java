@@ -57,7 +57,17 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
             double noiseMinSeconds,
             double noiseMaxSeconds,
             double featureGradMult,
-            String head) {
+            String head,
+            Double projectionGradMult) {
+
+        /**
+         * Multiplier of the feature projection's gradient: 1 trains it, 0 keeps it at its initial weights (the CPU
+         * recipe), so that training cannot take out of the transformer's input what the front gives it.
+         */
+        @Override
+        public Double projectionGradMult() {
+            return projectionGradMult == null ? 1.0 : projectionGradMult; // configs written before the option existed
+        }
 
         /** The acoustic head: {@code cosine} (MERT's, cosine logits over label embeddings) or {@code linear}. */
         @Override
@@ -226,7 +236,7 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 t.set("encoder", withoutDropout(enc));
                 t.set("data", JSON.valueToTree(new Data(null, null, null, null, 2.0, 1.0, 8 * 48_000, 2, 1)));
                 t.set("objective", JSON.valueToTree(new Objective(16, 0.1, 1.0, 0.0, 1.0, 336, "magnitude", "masked", 10.0, 0.8, 5, 2,
-                        0.5, 3, 0.25, 0.5, 0.1, COSINE_HEAD)));
+                        0.5, 3, 0.25, 0.5, 0.1, COSINE_HEAD, 1.0)));
                 t.set("optim", JSON.valueToTree(new Optim(2e-3, 0.9, 0.98, 1e-6, 0.01, 30, 2000, 10.0, 1, "fp32")));
                 t.set("run", JSON.valueToTree(new Run(300, 100, 3, 10, 100, 2, 5, "cpu", 0)));
             }
@@ -237,21 +247,22 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 t.set("encoder", withoutDropout(enc));
                 t.set("data", JSON.valueToTree(new Data(null, null, null, null, 5.0, 2.0, 4 * 120_000, 2, 1)));
                 t.set("objective", JSON.valueToTree(new Objective(64, 0.1, 1.0, 0.0, 1.0, 336, "log", "all", 0.0, 0.8, 5, 2,
-                        0.5, 3, 0.25, 0.5, 0.1, COSINE_HEAD)));
+                        0.5, 3, 0.25, 0.5, 0.1, COSINE_HEAD, 1.0)));
                 t.set("optim", JSON.valueToTree(new Optim(1e-3, 0.9, 0.98, 1e-6, 0.01, 70, 700, 10.0, 1, "fp32")));
                 t.set("run", JSON.valueToTree(new Run(700, 250, 3, 10, 100, 2, 5, "cpu", 0)));
             }
             case "cpu" -> {
-                // docs/pretraining.md, "The CPU recipe": the spectrogram front at 25 frames/s, a linear head scoring
+                // docs/pretraining.md, "The CPU recipe": the spectrogram front at 25 frames/s and its projection frozen at
+                // its initial weights, a linear head scoring
                 // masked and (at half weight) unmasked frames, the log-CQT on every frame, no noise mixture,
-                // 16 crops of 5 s per update, warm-up over 6 % of the run and decay to zero at its end
+                // 16 crops of 5 s per update (1,000 updates: 22 h of audio), warm-up over 6 % of the run and decay to zero at its end
                 ObjectNode enc = MertConfig.preset("cpu").toJson();
                 t.set("encoder", withoutDropout(enc));
                 t.set("data", JSON.valueToTree(new Data(null, null, null, null, 5.0, 2.0, 16 * 120_000, 2, 1)));
                 t.set("objective", JSON.valueToTree(new Objective(64, 0.1, 1.0, 0.5, 1.0, 84, "log", "all", 0.0, 0.8,
-                        10, 2, 0.0, 3, 0.25, 0.5, 1.0, LINEAR_HEAD)));
-                t.set("optim", JSON.valueToTree(new Optim(1e-3, 0.9, 0.98, 1e-6, 0.01, 90, 1500, 1.0, 1, "fp32")));
-                t.set("run", JSON.valueToTree(new Run(1500, 250, 8, 10, 100, 4, 5, "cpu", 0)));
+                        10, 2, 0.0, 3, 0.25, 0.5, 1.0, LINEAR_HEAD, 0.0)));
+                t.set("optim", JSON.valueToTree(new Optim(1e-3, 0.9, 0.98, 1e-6, 0.01, 60, 1000, 1.0, 1, "fp32")));
+                t.set("run", JSON.valueToTree(new Run(1000, 250, 8, 10, 100, 4, 5, "cpu", 0)));
             }
             case "95m", "v1-95m" -> {
                 ObjectNode enc = MertConfig.preset("v1-95m").toJson();
@@ -259,7 +270,7 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 t.set("encoder", enc);
                 t.set("data", JSON.valueToTree(new Data(null, null, null, null, 5.0, 2.0, 8 * 120_000, 2, 1)));
                 t.set("objective", JSON.valueToTree(new Objective(64, 0.1, 1.0, 0.0, 1.0, 336, "magnitude", "masked", 10.0, 0.8, 5, 2,
-                        0.5, 3, 0.5, 1.0, 0.1, COSINE_HEAD)));
+                        0.5, 3, 0.5, 1.0, 0.1, COSINE_HEAD, 1.0)));
                 t.set("optim", JSON.valueToTree(new Optim(5e-4, 0.9, 0.98, 1e-6, 0.01, 32_000, 400_000, 10.0, 1, "fp32")));
                 t.set("run", JSON.valueToTree(new Run(400_000, 5000, 3, 100, 5000, 20, 5, "cpu", 0)));
             }
@@ -270,7 +281,7 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 t.set("encoder", enc);
                 t.set("data", JSON.valueToTree(new Data(null, null, null, null, 5.0, 2.0, 4 * 120_000, 2, 1)));
                 t.set("objective", JSON.valueToTree(new Objective(128, 0.1, 1.0, 0.0, 1.0, 336, "magnitude", "masked", 10.0, 0.8, 5, 2,
-                        0.5, 3, 0.5, 1.5, 1.0, COSINE_HEAD)));
+                        0.5, 3, 0.5, 1.5, 1.0, COSINE_HEAD, 1.0)));
                 t.set("optim", JSON.valueToTree(new Optim(1.5e-3, 0.9, 0.98, 1e-6, 0.01, 32_000, 400_000, 1.0, 1, "bf16")));
                 t.set("run", JSON.valueToTree(new Run(400_000, 5000, 3, 100, 5000, 20, 5, "cuda", 0)));
             }
@@ -309,6 +320,8 @@ public record PretrainConfig(ObjectNode encoder, Data data, Objective objective,
                 "objective.feature_grad_mult must be in [0, 1]");
         check(List.of("magnitude", "log").contains(objective.cqtTarget()),
                 "objective.cqt_target must be magnitude (MERT) or log (log-magnitude standardised per clip)");
+        check(objective.projectionGradMult() >= 0 && objective.projectionGradMult() <= 1,
+                "objective.projection_grad_mult must be in [0, 1]");
         check(List.of(COSINE_HEAD, LINEAR_HEAD).contains(objective.head()),
                 "objective.head must be cosine (MERT) or linear");
         check(List.of("masked", "all").contains(objective.cqtFrames()),

@@ -255,11 +255,15 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Mean loss and accuracy over {@code run.valid_batches} batches of the validation source, without updates. */
+    /**
+     * Mean loss, masked accuracy and CQT error over {@code run.valid_batches} batches of the validation source,
+     * without updates.
+     */
     public double validate() {
         model.train(false);
         int k = valid.classes().length;
         double lossSum = 0;
+        double cqtSum = 0;
         double[] correct = new double[k];
         long masked = 0;
         int batches = Math.max(1, config.run().validBatches());
@@ -269,7 +273,9 @@ public final class Trainer implements AutoCloseable {
                 MertPretrainModel.Counts counts = MertPretrainModel.Counts.of(b, featureChannels);
                 try (PointerScope scope = new PointerScope()) {
                     MertPretrainModel.Sums s = model.forward(b, device);
-                    lossSum += model.terms(s, counts).total().item_double();
+                    MertPretrainModel.Terms terms = model.terms(s, counts);
+                    lossSum += terms.total().item_double();
+                    cqtSum += terms.cqt().item_double();
                     for (int c = 0; c < k; c++) {
                         correct[c] += s.correct()[c];
                     }
@@ -289,6 +295,11 @@ public final class Trainer implements AutoCloseable {
             var a = line.putArray("valid_accuracy");
             for (double v : acc) {
                 a.add(v);
+            }
+            double cqtWeight = config.objective().cqtWeight();
+            if (cqtWeight > 0) {
+                // the mean squared CQT error itself, not weighted: comparable between runs of other weights
+                line.put("valid_cqt_error", cqtSum / batches / cqtWeight);
             }
             appendLine(line);
         }
