@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.bytedeco.pytorch.global.torch;
-import org.mert4j.cli.serve.AudioRoot;
-import org.mert4j.cli.serve.MertServer;
-import org.mert4j.cli.serve.ServeSettings;
+import org.mert4j.serve.AudioRoot;
+import org.mert4j.serve.MertServer;
+import org.mert4j.serve.ServeSettings;
 import org.mert4j.index.IndexMetadata;
 import org.mert4j.index.VectorIndex;
 import org.mert4j.model.MertConfig;

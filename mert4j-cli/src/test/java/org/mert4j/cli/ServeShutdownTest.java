@@ -84,7 +84,7 @@ class ServeShutdownTest {
         while (System.nanoTime() < deadline) {
             String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            Matcher q = Pattern.compile("(?m)^mert_queue_length (\\d+)$").matcher(metrics);
+            Matcher q = Pattern.compile("(?m)^mert_queue_length (\\d+)(?:\\.0)?$").matcher(metrics);
             if (q.find() && Integer.parseInt(q.group(1)) > 0) {
                 return;
             }
