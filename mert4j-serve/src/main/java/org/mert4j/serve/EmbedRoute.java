@@ -29,7 +29,7 @@ final class EmbedRoute implements Route {
         EmbedOptions.Pool pool = Params.pool(request);
         ProgressStream progress = ProgressStream.of(request, response, ctx.config().sampleRate());
         try {
-            FloatArray values = model.embed(request, layers, pool, progress);
+            FloatArray values = model.embed(request, response, layers, pool, progress);
             ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 14);
             try (JsonGenerator g = JSON_FACTORY.createGenerator(buf)) {
                 g.writeStartObject();

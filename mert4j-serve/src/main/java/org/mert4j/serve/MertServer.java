@@ -23,6 +23,7 @@ import org.mert4j.model.MertConfig;
  * flight finish (up to {@link ServeSettings#drainSeconds}), then the batcher ends and the folder goes.
  */
 public final class MertServer implements AutoCloseable {
+
     private final Server server;
     private final ServerConnector connector;
     private final WindowBatcher batcher;
@@ -54,7 +55,8 @@ public final class MertServer implements AutoCloseable {
         this.metrics = new Metrics();
         this.tempDir = Files.createTempDirectory("mert-serve-");
         this.batcher = new WindowBatcher(encoder, settings.maxBatch(), settings.maxWaitMillis(), metrics);
-        UploadEmbedder embedder = new UploadEmbedder(config, batcher, settings.maxBatch());
+        UploadEmbedder embedder = new UploadEmbedder(config, batcher, settings.maxBatch(), settings.maxSeconds(),
+                settings.maxAnswerBytes());
         ModelGate model = new ModelGate(embedder, tempDir, settings);
         ServeContext ctx = new ServeContext(settings, metrics, config, modelName, index, map, audioRoot);
         RouteTable routes = Routes.of(ctx, model);

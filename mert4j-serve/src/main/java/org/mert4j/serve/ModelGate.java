@@ -5,14 +5,16 @@ import java.nio.file.Path;
 import java.util.concurrent.Semaphore;
 
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.mert4j.model.EmbedOptions;
 import org.mert4j.tensor.FloatArray;
 
 /**
  * The way of an upload to the model: at most {@code maxQueue} requests are embedding or waiting for the model
- * at once, more get 503 with Retry-After.
+ * at once, more get 503 with Retry-After; the work of each stops when its client goes away ({@link Cancellation}).
  */
 final class ModelGate {
+
     private final UploadEmbedder embedder;
     private final Path tempDir;
     private final ServeSettings settings;
@@ -30,16 +32,23 @@ final class ModelGate {
         return settings.maxQueue() - admitted.availablePermits();
     }
 
-    /** The features of the request body; admission first, so a full queue answers before the upload is read. */
-    FloatArray embed(Request request, int[] layers, EmbedOptions.Pool pool, ProgressStream progress) throws IOException {
-        if (!admitted.tryAcquire()) {
-            throw new ApiException(503, "too many requests waiting for the model (" + settings.maxQueue()
-                    + ", --max-queue): try again shortly", "1");
-        }
-        try (Upload upload = Upload.read(request, tempDir, settings.maxUploadBytes())) {
-            return embedder.embed(upload.file(), layers, pool, progress == null ? null : progress::progress);
-        } finally {
-            admitted.release();
+    /**
+     * The features of the request body. The body is read first, within its deadline, and only then does the
+     * request take a place in the queue: a client that uploads slowly holds a thread, never the model.
+     */
+    FloatArray embed(Request request, Response response, int[] layers, EmbedOptions.Pool pool,
+                     ProgressStream progress) throws IOException {
+        try (Upload upload = Upload.read(request, tempDir, settings.maxUploadBytes(), settings.uploadSeconds())) {
+            if (!admitted.tryAcquire()) {
+                throw new ApiException(503, "too many requests waiting for the model (" + settings.maxQueue()
+                        + ", --max-queue): try again shortly", "1");
+            }
+            try {
+                return embedder.embed(upload.file(), layers, pool, progress == null ? null : progress::progress,
+                        Cancellation.of(request, response));
+            } finally {
+                admitted.release();
+            }
         }
     }
 }

@@ -23,7 +23,7 @@ final class SearchRoute implements Route {
         VectorIndex index = Results.requireIndex(ctx);
         ProgressStream progress = ProgressStream.of(request, response, ctx.config().sampleRate());
         try {
-            float[] v = model.embed(request, new int[] {index.metadata().layer()}, EmbedOptions.Pool.MEAN, progress)
+            float[] v = model.embed(request, response, new int[] {index.metadata().layer()}, EmbedOptions.Pool.MEAN, progress)
                     .row(0);
             ProgressStream.answer(response, progress, Answers.JSON.writeValueAsBytes(Results.of(index.search(v, k))));
         } catch (RuntimeException e) {

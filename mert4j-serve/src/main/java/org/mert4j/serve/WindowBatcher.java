@@ -93,7 +93,12 @@ public final class WindowBatcher implements AutoCloseable {
     private List<Job> nextBatch() throws InterruptedException {
         lock.lock();
         try {
-            while (queue.isEmpty()) {
+            while (true) {
+                // the windows of requests that ended meanwhile (client gone, drain over) are not run
+                queue.removeIf(j -> j.result().isDone());
+                if (!queue.isEmpty()) {
+                    break;
+                }
                 if (closed) {
                     return null;
                 }
