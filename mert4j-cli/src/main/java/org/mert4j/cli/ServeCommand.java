@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -44,7 +45,9 @@ import picocli.CommandLine.Spec;
             "Security: binds 127.0.0.1 unless --host says otherwise. With --token (or MERT_SERVE_TOKEN) every route"
                 + " but /healthz needs 'Authorization: Bearer TOKEN' (a browser opens /?token=TOKEN once and keeps it as"
                 + " a same-site cookie). Audio is read from --audio-root only: keys with '..', absolute keys and links"
-                + " out of it are 404.",
+                + " out of it are 404. Against DNS rebinding, a Host header must be an IP address, localhost,"
+                + " --host or an --allowed-host name (else 403); POSTs a browser sends from another site (Origin or"
+                + " Sec-Fetch-Site) are refused with 403.",
             "",
             "SIGTERM (Ctrl-C) stops accepting connections, lets requests in flight finish, then exits."},
         footer = {
@@ -113,6 +116,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long a request body may take to arrive in all (408 after). Default: ${DEFAULT-VALUE}.")
     private int uploadSeconds;
 
+    @Option(names = "--allowed-host", paramLabel = "NAME",
+            description = "A host name clients may use in the Host header besides IP addresses, localhost and --host"
+                    + " (repeatable; for a server reached by name, e.g. behind a proxy).")
+    private List<String> allowedHosts = new ArrayList<>();
+
     @Option(names = "--token", paramLabel = "T", description = "Bearer token for every route but /healthz"
             + " (default: $" + TOKEN_ENV + ", else none; prefer the variable: other users can read command lines).")
     private String token;
@@ -168,7 +176,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ServeSettings settings = new ServeSettings(host, port, maxBatch, maxWaitMs, (long) (maxUploadMb * 1024 * 1024),
                 maxQueue, tok, drainSeconds, maxSeconds, (long) (maxAnswerMb * 1024 * 1024), uploadSeconds,
-                List.of());
+                allowedHosts);
         mert = source.open(device, err);
         torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
         int[] all = org.mert4j.model.EmbedOptions.MARBLE.resolveLayers(config.numHiddenStates());

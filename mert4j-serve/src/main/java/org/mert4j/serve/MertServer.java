@@ -17,8 +17,8 @@ import org.mert4j.index.VectorIndex;
 import org.mert4j.model.MertConfig;
 
 /**
- * The HTTP service: Jetty's core server with a chain of handlers ({@link MetricsHandler}, {@link TokenHandler},
- * then the {@link Router} over the {@link Routes}), the {@link WindowBatcher} feeding the model, and a temporary
+ * The HTTP service: Jetty's core server with a chain of handlers ({@link MetricsHandler}, {@link OriginHandler},
+ * {@link TokenHandler}, then the {@link Router} over the {@link Routes}), the {@link WindowBatcher} feeding the model, and a temporary
  * folder for uploads. {@link #close} drains: the connector stops accepting, requests in
  * flight finish (up to {@link ServeSettings#drainSeconds}), then the batcher ends and the folder goes.
  */
@@ -74,8 +74,8 @@ public final class MertServer implements AutoCloseable {
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         server.addConnector(connector);
-        server.setHandler(new GracefulHandler(new MetricsHandler(metrics, routes,
-                new TokenHandler(settings.token(), new Router(routes)))));
+        server.setHandler(new GracefulHandler(new MetricsHandler(metrics, routes, new OriginHandler(settings.host(),
+                settings.allowedHosts(), new TokenHandler(settings.token(), new Router(routes))))));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(settings.drainSeconds() * 1000L);
         server.setStopAtShutdown(false); // the command's shutdown hook stops it, then frees the model
