@@ -17,6 +17,8 @@ import org.mert4j.index.VectorIndex;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
 
+import sun.misc.Signal;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,7 +51,8 @@ import picocli.CommandLine.Spec;
                 + " --host or an --allowed-host name (else 403); POSTs a browser sends from another site (Origin or"
                 + " Sec-Fetch-Site) are refused with 403.",
             "",
-            "SIGTERM (Ctrl-C) stops accepting connections, lets requests in flight finish, then exits."},
+            "SIGTERM or SIGINT (Ctrl-C) stops accepting connections, lets requests in flight finish (up to"
+                + " --drain-seconds; model work still running then answers 503), then exits with status 0."},
         footer = {
             "",
             "Examples:",
@@ -192,6 +195,11 @@ public final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "mert-serve-stop"));
+        // a stop asked for by signal is the normal end: the drain runs, join() returns, and the exit status is 0
+        // (a JVM ended by the signal itself would exit 143 or 130)
+        for (String name : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(name), s -> new Thread(this::stop, "mert-serve-stop").start());
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("mert serve: listening on http://%s:%d/ (model %s%s)%n", host.contains(":") ? "[" + host + "]" : host,
                 server.port(), source.displayName(), idx == null ? ", no index" : ", " + idx.size() + " tracks");

@@ -17,18 +17,23 @@ import org.mert4j.index.VectorIndex;
 import org.mert4j.model.MertConfig;
 
 /**
- * The HTTP service: Jetty's core server with a chain of handlers ({@link MetricsHandler}, {@link OriginHandler},
- * {@link TokenHandler}, then the {@link Router} over the {@link Routes}), the {@link WindowBatcher} feeding the model, and a temporary
+ * The HTTP service: Jetty's core server with a chain of handlers ({@link MetricsHandler}, {@link TokenHandler},
+ * then the {@link Router} over the {@link Routes}), the {@link WindowBatcher} feeding the model, and a temporary
  * folder for uploads. {@link #close} drains: the connector stops accepting, requests in
- * flight finish (up to {@link ServeSettings#drainSeconds}), then the batcher ends and the folder goes.
+ * flight finish (up to {@link ServeSettings#drainSeconds}; model work still running then ends with a 503), then
+ * the batcher ends and the folder goes.
  */
 public final class MertServer implements AutoCloseable {
+    /** How long requests cancelled at the end of a drain have to send their 503. */
+    private static final long CANCEL_GRACE_MILLIS = 5_000;
 
     private final Server server;
     private final ServerConnector connector;
     private final WindowBatcher batcher;
     private final Path tempDir;
     private final Metrics metrics;
+    private final ModelGate model;
+    private final int drainSeconds;
     private boolean closed;
 
     /**
@@ -57,7 +62,8 @@ public final class MertServer implements AutoCloseable {
         this.batcher = new WindowBatcher(encoder, settings.maxBatch(), settings.maxWaitMillis(), metrics);
         UploadEmbedder embedder = new UploadEmbedder(config, batcher, settings.maxBatch(), settings.maxSeconds(),
                 settings.maxAnswerBytes());
-        ModelGate model = new ModelGate(embedder, tempDir, settings);
+        this.model = new ModelGate(embedder, tempDir, settings);
+        this.drainSeconds = settings.drainSeconds();
         ServeContext ctx = new ServeContext(settings, metrics, config, modelName, index, map, audioRoot);
         RouteTable routes = Routes.of(ctx, model);
         metrics.queueLength(() -> batcher.waiting() + model.inFlight());
@@ -77,7 +83,8 @@ public final class MertServer implements AutoCloseable {
         server.setHandler(new GracefulHandler(new MetricsHandler(metrics, routes, new OriginHandler(settings.host(),
                 settings.allowedHosts(), new TokenHandler(settings.token(), new Router(routes))))));
         server.setErrorHandler(new JsonErrorHandler());
-        server.setStopTimeout(settings.drainSeconds() * 1000L);
+        // the drain's end cancels the model work still running, whose 503 answers then have CANCEL_GRACE to go out
+        server.setStopTimeout(settings.drainSeconds() * 1000L + CANCEL_GRACE_MILLIS);
         server.setStopAtShutdown(false); // the command's shutdown hook stops it, then frees the model
     }
 
@@ -101,11 +108,22 @@ public final class MertServer implements AutoCloseable {
             return;
         }
         closed = true;
+        Thread drainEnd = new Thread(() -> {
+            try {
+                Thread.sleep(drainSeconds * 1000L);
+                model.cancelAll(); // requests still embedding answer 503 instead of an empty reply
+            } catch (InterruptedException e) {
+                // everything finished in time
+            }
+        }, "mert-serve-drain");
+        drainEnd.setDaemon(true);
+        drainEnd.start();
         try {
             server.stop(); // graceful: waits for requests in flight, up to the stop timeout
         } catch (Exception e) {
             org.slf4j.LoggerFactory.getLogger(MertServer.class).warn("stopping the HTTP server: {}", e.toString());
         }
+        drainEnd.interrupt();
         batcher.close();
         try (Stream<Path> files = Files.walk(tempDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -2,6 +2,8 @@ package org.mert4j.serve;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 import org.eclipse.jetty.server.Request;
@@ -11,14 +13,18 @@ import org.mert4j.tensor.FloatArray;
 
 /**
  * The way of an upload to the model: at most {@code maxQueue} requests are embedding or waiting for the model
- * at once, more get 503 with Retry-After; the work of each stops when its client goes away ({@link Cancellation}).
+ * at once, more get 503 with Retry-After; the work of each stops when its client goes away or the server ends
+ * its drain ({@link Cancellation}).
  */
 final class ModelGate {
+    private static final ApiException SHUTTING_DOWN = new ApiException(503, "the server is shutting down", "5");
 
     private final UploadEmbedder embedder;
     private final Path tempDir;
     private final ServeSettings settings;
     private final Semaphore admitted;
+    private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
 
     ModelGate(UploadEmbedder embedder, Path tempDir, ServeSettings settings) {
         this.embedder = embedder;
@@ -43,12 +49,24 @@ final class ModelGate {
                 throw new ApiException(503, "too many requests waiting for the model (" + settings.maxQueue()
                         + ", --max-queue): try again shortly", "1");
             }
+            Cancellation cancel = Cancellation.of(request, response);
+            running.add(cancel);
             try {
+                if (closing) {
+                    cancel.cancel(SHUTTING_DOWN);
+                }
                 return embedder.embed(upload.file(), layers, pool, progress == null ? null : progress::progress,
-                        Cancellation.of(request, response));
+                        cancel);
             } finally {
+                running.remove(cancel);
                 admitted.release();
             }
         }
+    }
+
+    /** Ends the model work of every request at its next check, with a 503 (the end of a drain). */
+    void cancelAll() {
+        closing = true;
+        running.forEach(c -> c.cancel(SHUTTING_DOWN));
     }
 }
