@@ -63,8 +63,8 @@ public final class UploadEmbedder {
      * @param cancel   checked between windows and while waiting for the model
      * @throws ApiException 413 past the longest audio, 422 past the largest answer, the cancellation's reason
      */
-    public FloatArray embed(Path file, int[] layers, EmbedOptions.Pool pool, LongConsumer progress,
-                            Cancellation cancel) {
+    FloatArray embed(Path file, int[] layers, EmbedOptions.Pool pool, LongConsumer progress,
+                     Cancellation cancel) {
         int states = config.numHiddenStates();
         long maxSamples = (long) Math.floor(maxSeconds * config.sampleRate());
         long valuesPerFrame = (long) layers.length * config.transformer().hiddenSize();
@@ -74,13 +74,25 @@ public final class UploadEmbedder {
             long offset = 0;
             long done = 0;
             long frames = 0;
+            boolean first = true;
             for (float[] w = windows.next(); w != null; w = windows.next()) {
                 cancel.check();
+                if (first) {
+                    // what the header declares refuses a long file before any window runs; what is decoded
+                    // is counted below all the same, as a header can claim anything
+                    first = false;
+                    double declared = windows.declaredSeconds();
+                    if (declared > maxSeconds) {
+                        throw tooLong();
+                    }
+                    if (pool == EmbedOptions.Pool.NONE && declared > 0) {
+                        checkAnswer(config.framesFor((long) (declared * config.sampleRate())) * valuesPerFrame);
+                    }
+                }
                 checkFinite(w, offset);
                 offset += w.length;
                 if (offset > maxSamples) {
-                    throw new ApiException(413, String.format(Locale.ROOT, "audio longer than the limit of %s s"
-                            + " (--max-seconds)", trim(maxSeconds)));
+                    throw tooLong();
                 }
                 if (config.framesFor(w.length) <= 0) {
                     continue; // only a final remnant can be shorter than one frame (as Embedder skips it)
@@ -152,6 +164,10 @@ public final class UploadEmbedder {
         }
         pooling.add(kept, 1, p.samples());
         return p.samples();
+    }
+
+    private ApiException tooLong() {
+        return new ApiException(413, "audio longer than the limit of " + trim(maxSeconds) + " s (--max-seconds)");
     }
 
     /** A frame-level answer of {@code values} numbers must fit the limit (checked before its windows run). */

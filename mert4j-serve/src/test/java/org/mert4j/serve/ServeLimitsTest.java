@@ -91,13 +91,16 @@ class ServeLimitsTest {
 
     @Test
     void audioLongerThanTheLimitOnceDecodedIs413() throws Exception {
-        try (MertServer s = ServeFixture.start(mert, ServeFixture.settings().maxSeconds(60).build())) {
+        AtomicInteger windows = new AtomicInteger();
+        try (MertServer s = ServeFixture.start(mert, ServeFixture.settings().maxSeconds(60).build(),
+                counting(windows))) {
             byte[] wav = ServeFixture.silentWav(1, 20_000); // 40 KB whose header says 1 Hz: 20,000 s of audio
             long start = System.nanoTime();
             HttpResponse<String> r = ServeFixture.post(s, "/v1/embed", wav);
             assertEquals(413, r.statusCode(), r.body());
             assertTrue(error(r.body()).contains("60 s (--max-seconds)"), r.body());
             assertTrue((System.nanoTime() - start) / 1e9 < 60, "refused only after embedding it");
+            assertEquals(0, windows.get(), "windows ran before the refusal");
             assertEquals(200, ServeFixture.post(s, "/v1/embed", chords).statusCode());
         }
     }
@@ -110,6 +113,15 @@ class ServeLimitsTest {
     @Test
     void theModelWorkStopsWhenAProgressClientHangsUp() throws Exception {
         modelWorkStopsWhenTheClientHangsUp(true);
+    }
+
+    /** The model, counting the windows it is given. */
+    private static BatchEncoder counting(AtomicInteger windows) {
+        BatchEncoder model = ServeFixture.encoder(mert);
+        return (w, pool) -> {
+            windows.addAndGet(w.size());
+            return model.encode(w, pool);
+        };
     }
 
     private static void modelWorkStopsWhenTheClientHangsUp(boolean progress) throws Exception {
@@ -144,10 +156,13 @@ class ServeLimitsTest {
     @Test
     void aFrameLevelAnswerPastTheLimitIs422() throws Exception {
         // 8 s at 75 frames/s of 64-d states: 3 layers give 115,200 numbers (1.8 MB at 16 bytes), one gives 38,400
-        try (MertServer s = ServeFixture.start(mert, ServeFixture.settings().maxAnswerBytes(1 << 20).build())) {
+        AtomicInteger windows = new AtomicInteger();
+        try (MertServer s = ServeFixture.start(mert, ServeFixture.settings().maxAnswerBytes(1 << 20).build(),
+                counting(windows))) {
             HttpResponse<String> all = ServeFixture.post(s, "/v1/embed?pool=none", chords);
             assertEquals(422, all.statusCode(), all.body());
             assertTrue(error(all.body()).contains("limit of 1 MiB (--max-answer-mb"), all.body());
+            assertEquals(0, windows.get(), "windows ran before the refusal");
             HttpResponse<String> one = ServeFixture.post(s, "/v1/embed?pool=none&layers=-1", chords);
             assertEquals(200, one.statusCode(), one.body());
             assertTrue(one.body().length() < 1 << 20, "the answer is larger than the limit");
