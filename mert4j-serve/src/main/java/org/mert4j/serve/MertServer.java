@@ -67,6 +67,7 @@ public final class MertServer implements AutoCloseable {
         ServeContext ctx = new ServeContext(settings, metrics, config, modelName, index, map, audioRoot);
         RouteTable routes = Routes.of(ctx, model);
         metrics.queueLength(() -> batcher.waiting() + model.inFlight());
+        metrics.uploadsReading(model::uploading);
 
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(64, 2 * settings.maxQueue() + 16), 8);
         threads.setName("mert-serve");
@@ -118,6 +119,12 @@ public final class MertServer implements AutoCloseable {
         }, "mert-serve-drain");
         drainEnd.setDaemon(true);
         drainEnd.start();
+        if (model.uploading() > 0) {
+            // a stopping connector gives every connection a 1 s idle timeout, to close the idle ones soon; an
+            // upload in flight may pause longer, so they keep the usual one (idle connections then close at
+            // their usual idle timeout, or when the drain ends)
+            connector.setShutdownIdleTimeout(connector.getIdleTimeout());
+        }
         try {
             server.stop(); // graceful: waits for requests in flight, up to the stop timeout
         } catch (Exception e) {

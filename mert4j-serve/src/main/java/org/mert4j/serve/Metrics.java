@@ -17,7 +17,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 /**
  * The service's metrics for {@code GET /metrics}, kept by the Prometheus Java client in a registry of their own:
  * requests by method, route and status, request latency and batch size histograms, the queue length, windows
- * embedded and their recent rate. Every label takes values from a fixed set only (unknown methods and
+ * embedded and their recent rate, uploads being read. Every label takes values from a fixed set only (unknown methods and
  * routes are {@value #OTHER}), so no client can make the exposition grow.
  */
 public final class Metrics {
@@ -47,10 +47,13 @@ public final class Metrics {
     private final LongAdder rateCount = new LongAdder();
     private volatile double windowsPerSecond;
     private volatile IntSupplier queueLength = () -> 0;
+    private volatile IntSupplier uploadsReading = () -> 0;
 
     public Metrics() {
         GaugeWithCallback.builder().name("mert_queue_length").help("Windows and requests waiting for the model.")
                 .callback(c -> c.call(queueLength.getAsInt())).register(registry);
+        GaugeWithCallback.builder().name("mert_uploads_reading").help("Request bodies being read.")
+                .callback(c -> c.call(uploadsReading.getAsInt())).register(registry);
         GaugeWithCallback.builder().name("mert_windows_per_second")
                 .help("Windows embedded per second over the last completed 10 s.")
                 .callback(c -> c.call(windowsPerSecond)).register(registry);
@@ -81,6 +84,11 @@ public final class Metrics {
     /** Where the queue length comes from (windows and requests waiting for the model). */
     public void queueLength(IntSupplier supplier) {
         queueLength = supplier;
+    }
+
+    /** Where the number of request bodies being read comes from. */
+    public void uploadsReading(IntSupplier supplier) {
+        uploadsReading = supplier;
     }
 
     public long windows() {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -25,6 +26,7 @@ final class ModelGate {
     private final Semaphore admitted;
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
+    private final AtomicInteger uploading = new AtomicInteger();
 
     ModelGate(UploadEmbedder embedder, Path tempDir, ServeSettings settings) {
         this.embedder = embedder;
@@ -38,13 +40,25 @@ final class ModelGate {
         return settings.maxQueue() - admitted.availablePermits();
     }
 
+    /** Request bodies being read. */
+    int uploading() {
+        return uploading.get();
+    }
+
     /**
      * The features of the request body. The body is read first, within its deadline, and only then does the
      * request take a place in the queue: a client that uploads slowly holds a thread, never the model.
      */
     FloatArray embed(Request request, Response response, int[] layers, EmbedOptions.Pool pool,
                      ProgressStream progress) throws IOException {
-        try (Upload upload = Upload.read(request, tempDir, settings.maxUploadBytes(), settings.uploadSeconds())) {
+        uploading.incrementAndGet();
+        Upload read;
+        try {
+            read = Upload.read(request, tempDir, settings.maxUploadBytes(), settings.uploadSeconds());
+        } finally {
+            uploading.decrementAndGet();
+        }
+        try (Upload upload = read) {
             if (!admitted.tryAcquire()) {
                 throw new ApiException(503, "too many requests waiting for the model (" + settings.maxQueue()
                         + ", --max-queue): try again shortly", "1");

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Upload implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Upload.class);
-    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final Path file;
 
@@ -79,24 +77,14 @@ final class Upload implements AutoCloseable {
         }
     }
 
-    /**
-     * Waits for more of the body until the deadline. A stopping server gives its connections a short idle
-     * timeout (1 s) to close the idle ones; an upload keeps the connector's own, so a pause during the drain
-     * does not cut it off.
-     */
+    /** Waits for more of the body until the deadline. */
     private static void awaitContent(Request request, long deadline, int seconds) {
-        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-        long idleTimeout = request.getConnectionMetaData().getConnector().getIdleTimeout();
         CountDownLatch more = new CountDownLatch(1);
         request.demand(more::countDown);
         try {
-            for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
-                if (endPoint.getIdleTimeout() < idleTimeout) {
-                    endPoint.setIdleTimeout(idleTimeout);
-                }
-                if (more.await(Math.min(left, SLICE_NANOS), TimeUnit.NANOSECONDS)) {
-                    return;
-                }
+            long left = deadline - System.nanoTime();
+            if (left > 0 && more.await(left, TimeUnit.NANOSECONDS)) {
+                return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -61,11 +61,15 @@ class ServeDrainTest {
 
     @Test
     void anUploadPausingDuringTheDrainIsStillAnswered() throws Exception {
-        MertServer s = ServeFixture.start(mert, ServeFixture.settings().drainSeconds(20).build());
+        MertServer s = ServeFixture.start(mert, ServeFixture.settings().drainSeconds(6).build());
         try (RawHttp c = new RawHttp(s.port())) {
             c.send(post("/v1/embed", chords.length));
             c.send(Arrays.copyOf(chords, chords.length / 2));
-            Thread.sleep(300);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (ServeFixture.metric(s, "mert_uploads_reading") < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1.0, ServeFixture.metric(s, "mert_uploads_reading"), "the upload never started");
             CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
             Thread.sleep(2500); // longer than Jetty's 1 s idle timeout of a stopping connector
             assertFalse(closing.isDone(), "the server stopped with an upload in flight");
