@@ -63,6 +63,9 @@ final class ModelGate {
                 throw new ApiException(503, "too many requests waiting for the model (" + settings.maxQueue()
                         + ", --max-queue): try again shortly", "1");
             }
+            // waiting for the model is the server's slowness, not the client's: the connection's idle timeout
+            // must not end it (a client that hangs up is noticed by the cancellation)
+            request.addIdleTimeoutListener(timeout -> false);
             Cancellation cancel = Cancellation.of(request, response);
             running.add(cancel);
             try {

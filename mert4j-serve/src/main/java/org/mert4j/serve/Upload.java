@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,7 @@ final class Upload implements AutoCloseable {
                 if (Content.Chunk.isFailure(chunk)) {
                     throw brokenOff(request, chunk.getFailure(), seconds);
                 }
+                boolean last = chunk.isLast(); // read before release: a released chunk may be reused
                 try {
                     ByteBuffer bytes = chunk.getByteBuffer();
                     total += bytes.remaining();
@@ -63,7 +65,7 @@ final class Upload implements AutoCloseable {
                 } finally {
                     chunk.release();
                 }
-                if (chunk.isLast()) {
+                if (last) {
                     break;
                 }
             }
@@ -80,7 +82,8 @@ final class Upload implements AutoCloseable {
     /** Waits for more of the body until the deadline. */
     private static void awaitContent(Request request, long deadline, int seconds) {
         CountDownLatch more = new CountDownLatch(1);
-        request.demand(more::countDown);
+        // counting down never blocks: Jetty may run it on its own thread instead of waiting for a free one
+        request.demand(Invocable.from(Invocable.InvocationType.NON_BLOCKING, more::countDown));
         try {
             long left = deadline - System.nanoTime();
             if (left > 0 && more.await(left, TimeUnit.NANOSECONDS)) {
