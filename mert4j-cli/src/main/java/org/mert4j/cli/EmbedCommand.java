@@ -18,6 +18,7 @@ import org.mert4j.audio.AudioDecodeException;
 import org.mert4j.audio.AudioFiles;
 import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.EmbeddingInfo;
+import org.mert4j.model.LayerSpec;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
 
@@ -93,7 +94,7 @@ public final class EmbedCommand implements Callable<Integer> {
                     + " input) or NAME.jsonl (--format jsonl).")
     private Path out;
 
-    @Option(names = "--layers", defaultValue = "all", paramLabel = "all|LIST", converter = LayerSpec.Converter.class,
+    @Option(names = "--layers", defaultValue = "all", paramLabel = "all|LIST", converter = LayerSpecConverter.class,
             description = "Hidden states to keep: all, a list (0,6,12) or ranges (3-5); 0 = before the first"
                     + " transformer layer, L or -1 = last layer (negative indices count from the end)."
                     + " Default: ${DEFAULT-VALUE}.")
@@ -165,7 +166,12 @@ public final class EmbedCommand implements Callable<Integer> {
         }
         Layout layout = chooseLayout(fmt, files.size());
         MertConfig config = source.config();
-        int[] layerIdx = layers.resolve(config.numHiddenStates()); // a usage error before anything is written
+        int[] layerIdx;
+        try {
+            layerIdx = layers.resolve(config.numHiddenStates()); // a usage error before anything is written
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         EmbeddingInfo wanted = new EmbeddingInfo(source.displayName(), source.fingerprint(),
                 config.numHiddenStates(), layerIdx, pool.name().toLowerCase(Locale.ROOT),
                 WindowConverter.describe(window), config.sampleRate());

@@ -17,6 +17,7 @@ import org.mert4j.index.VectorIndexWriter;
 import org.mert4j.hub.RepoId;
 import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.EmbeddingInfo;
+import org.mert4j.model.LayerSpec;
 import org.mert4j.model.MertModel;
 
 import picocli.CommandLine.ArgGroup;

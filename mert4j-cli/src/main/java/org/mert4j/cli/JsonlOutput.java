@@ -1,6 +1,7 @@
 package org.mert4j.cli;
 
 import org.mert4j.io.AtomicFiles;
+import org.mert4j.io.EmbeddingJson;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

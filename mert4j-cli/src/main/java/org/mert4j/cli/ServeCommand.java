@@ -4,16 +4,20 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.bytedeco.pytorch.global.torch;
-import org.mert4j.cli.serve.AudioRoot;
-import org.mert4j.cli.serve.MertServer;
-import org.mert4j.cli.serve.ServeSettings;
+import org.mert4j.serve.AudioRoot;
+import org.mert4j.serve.MertServer;
+import org.mert4j.serve.ServeSettings;
 import org.mert4j.index.IndexMetadata;
 import org.mert4j.index.VectorIndex;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
+
+import sun.misc.Signal;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,14 +38,21 @@ import picocli.CommandLine.Spec;
             "",
             "Windows of concurrent requests run together in one forward pass (up to --max-batch, waiting at most"
                 + " --max-wait-ms for company). More than --max-queue requests waiting get 503 with Retry-After;"
-                + " uploads over --max-upload-mb get 413; audio that cannot be decoded (or is truncated) gets 400.",
+                + " uploads over --max-upload-mb, or audio longer than --max-seconds once decoded, get 413; a body"
+                + " that takes longer than --upload-seconds to arrive gets 408 (it is read before the request"
+                + " queues for the model); frame-level answers (pool=none) larger than --max-answer-mb get 422;"
+                + " audio that cannot be decoded (or is truncated) and bodies that break off get 400. The model"
+                + " work of a request stops when its client hangs up.",
             "",
             "Security: binds 127.0.0.1 unless --host says otherwise. With --token (or MERT_SERVE_TOKEN) every route"
                 + " but /healthz needs 'Authorization: Bearer TOKEN' (a browser opens /?token=TOKEN once and keeps it as"
                 + " a same-site cookie). Audio is read from --audio-root only: keys with '..', absolute keys and links"
-                + " out of it are 404.",
+                + " out of it are 404. Against DNS rebinding, a Host header must be an IP address, localhost,"
+                + " --host or an --allowed-host name (else 403); POSTs a browser sends from another site (Origin or"
+                + " Sec-Fetch-Site) are refused with 403.",
             "",
-            "SIGTERM (Ctrl-C) stops accepting connections, lets requests in flight finish, then exits."},
+            "SIGTERM or SIGINT (Ctrl-C) stops accepting connections, lets requests in flight finish (up to"
+                + " --drain-seconds; model work still running then answers 503), then exits with status 0."},
         footer = {
             "",
             "Examples:",
@@ -95,6 +106,24 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Requests embedding or waiting at most; more get 503 with Retry-After. Default: ${DEFAULT-VALUE}.")
     private int maxQueue;
 
+    @Option(names = "--max-seconds", defaultValue = "1200", paramLabel = "S",
+            description = "Longest audio embedded, counted once decoded (413 above). Default: ${DEFAULT-VALUE}.")
+    private double maxSeconds;
+
+    @Option(names = "--max-answer-mb", defaultValue = "128", paramLabel = "S",
+            description = "Largest frame-level answer (pool=none) in MiB, counting 16 bytes a number (422 above)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    private double maxAnswerMb;
+
+    @Option(names = "--upload-seconds", defaultValue = "120", paramLabel = "S",
+            description = "How long a request body may take to arrive in all (408 after). Default: ${DEFAULT-VALUE}.")
+    private int uploadSeconds;
+
+    @Option(names = "--allowed-host", paramLabel = "NAME",
+            description = "A host name clients may use in the Host header besides IP addresses, localhost and --host"
+                    + " (repeatable; for a server reached by name, e.g. behind a proxy).")
+    private List<String> allowedHosts = new ArrayList<>();
+
     @Option(names = "--token", paramLabel = "T", description = "Bearer token for every route but /healthz"
             + " (default: $" + TOKEN_ENV + ", else none; prefer the variable: other users can read command lines).")
     private String token;
@@ -125,9 +154,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (tok != null && tok.isBlank()) {
             throw new UsageException("--token is empty");
         }
-        if (maxBatch < 1 || maxWaitMs < 0 || maxQueue < 1 || drainSeconds < 0 || !(maxUploadMb > 0)) {
-            throw new UsageException("--max-batch and --max-queue must be at least 1, --max-wait-ms and --drain-seconds"
-                    + " at least 0, --max-upload-mb above 0");
+        if (maxBatch < 1 || maxWaitMs < 0 || maxQueue < 1 || drainSeconds < 0 || !(maxUploadMb > 0)
+                || !(maxSeconds > 0) || !(maxAnswerMb > 0) || uploadSeconds < 1) {
+            throw new UsageException("--max-batch, --max-queue and --upload-seconds must be at least 1, --max-wait-ms"
+                    + " and --drain-seconds at least 0, --max-upload-mb, --max-seconds and --max-answer-mb above 0");
         }
         if (port < 0 || port > 65535) {
             throw new UsageException("--port " + port + ": expected 0 to 65535");
@@ -148,7 +178,8 @@ public final class ServeCommand implements Callable<Integer> {
             checkIndex(config);
         }
         ServeSettings settings = new ServeSettings(host, port, maxBatch, maxWaitMs, (long) (maxUploadMb * 1024 * 1024),
-                maxQueue, tok, drainSeconds);
+                maxQueue, tok, drainSeconds, maxSeconds, (long) (maxAnswerMb * 1024 * 1024), uploadSeconds,
+                allowedHosts);
         mert = source.open(device, err);
         torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
         int[] all = org.mert4j.model.EmbedOptions.MARBLE.resolveLayers(config.numHiddenStates());
@@ -164,6 +195,11 @@ public final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "mert-serve-stop"));
+        // a stop asked for by signal is the normal end: the drain runs, join() returns, and the exit status is 0
+        // (a JVM ended by the signal itself would exit 143 or 130)
+        for (String name : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(name), s -> new Thread(this::stop, "mert-serve-stop").start());
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("mert serve: listening on http://%s:%d/ (model %s%s)%n", host.contains(":") ? "[" + host + "]" : host,
                 server.port(), source.displayName(), idx == null ? ", no index" : ", " + idx.size() + " tracks");

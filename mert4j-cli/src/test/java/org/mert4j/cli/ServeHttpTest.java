@@ -34,9 +34,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mert4j.cli.serve.AudioRoot;
-import org.mert4j.cli.serve.MertServer;
-import org.mert4j.cli.serve.ServeSettings;
+import org.mert4j.serve.AudioRoot;
+import org.mert4j.serve.MertServer;
+import org.mert4j.serve.ServeSettings;
 import org.mert4j.index.VectorIndex;
 import org.mert4j.io.Npy;
 import org.mert4j.model.EmbedOptions;
@@ -188,7 +188,7 @@ class ServeHttpTest {
     }
 
     static long windowsTotal() throws Exception {
-        Matcher w = Pattern.compile("(?m)^mert_windows_total (\\d+)$").matcher(get("/metrics").body());
+        Matcher w = Pattern.compile("(?m)^mert_windows_total (\\d+)(?:\\.0)?$").matcher(get("/metrics").body());
         assertTrue(w.find());
         return Long.parseLong(w.group(1));
     }
@@ -299,7 +299,7 @@ class ServeHttpTest {
     }
 
     static long batches() throws Exception {
-        Matcher m = Pattern.compile("(?m)^mert_batch_size_count (\\d+)$").matcher(get("/metrics").body());
+        Matcher m = Pattern.compile("(?m)^mert_batch_size_count (\\d+)(?:\\.0)?$").matcher(get("/metrics").body());
         assertTrue(m.find());
         return Long.parseLong(m.group(1));
     }

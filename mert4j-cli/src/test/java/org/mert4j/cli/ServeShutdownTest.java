@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -21,7 +20,10 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-/** {@code mert serve} as its own process: SIGTERM lets the request in flight finish, then the process exits. */
+/**
+ * {@code mert serve} as its own process: SIGTERM lets the request in flight finish, then the process exits with
+ * status 0, as after SIGINT.
+ */
 class ServeShutdownTest {
     static final Path CHORDS = Path.of("..", "examples", "audio", "chords-24k.flac");
 
@@ -72,10 +74,45 @@ class ServeShutdownTest {
             assertTrue(r.body().contains("\"embedding\""), r.body());
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the server did not exit after SIGTERM");
             assertTrue((System.nanoTime() - start) / 1e9 >= 3, "the request did not wait for company as configured");
-            assertTrue(List.of(0, 143).contains(p.exitValue()), "exit " + p.exitValue() + "\n" + log + drain.get());
+            assertEquals(0, p.exitValue(), "exit status after SIGTERM, as --help says\n" + log + drain.get());
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    @Test
+    void sigintStopsTheServerWithExitStatusZero() throws Exception {
+        Process p = start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String log = awaitListening(out);
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start(); // Ctrl-C
+            assertEquals(0, kill.waitFor());
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the server did not exit after SIGINT");
+            assertEquals(0, p.exitValue(), "exit status after SIGINT, as --help says\n" + log);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static Process start() throws java.io.IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                "org.mert4j.cli.Main", "serve", "--model", Path.of("..", "examples", "tiny-mert").toString(),
+                "--port", "0", "--threads", "1");
+        pb.redirectErrorStream(true);
+        return pb.start();
+    }
+
+    private static String awaitListening(BufferedReader out) throws java.io.IOException {
+        StringBuilder log = new StringBuilder();
+        for (String line; (line = out.readLine()) != null; ) {
+            log.append(line).append('\n');
+            if (line.contains("listening on http://")) {
+                return log.toString();
+            }
+        }
+        throw new AssertionError("the server never listened:\n" + log);
     }
 
     /** Waits until the server counts a request waiting for the model. */
@@ -84,7 +121,7 @@ class ServeShutdownTest {
         while (System.nanoTime() < deadline) {
             String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            Matcher q = Pattern.compile("(?m)^mert_queue_length (\\d+)$").matcher(metrics);
+            Matcher q = Pattern.compile("(?m)^mert_queue_length (\\d+)(?:\\.0)?$").matcher(metrics);
             if (q.find() && Integer.parseInt(q.group(1)) > 0) {
                 return;
             }

@@ -47,6 +47,11 @@ public final class AudioStream implements AutoCloseable {
         return reader.numChannels();
     }
 
+    /** The duration the file's header declares in seconds, NaN when it declares none. */
+    public double declaredSeconds() {
+        return reader.declaredSeconds();
+    }
+
     /** Mono samples returned so far. */
     public long samplesRead() {
         return reader.samplesRead();

@@ -33,6 +33,7 @@ public final class AudioWindows implements WindowSource, AutoCloseable {
     private volatile boolean closed;
     private boolean ended;
     private long total = -1;
+    private volatile double declaredSeconds = Double.NaN;
     private String lengthWarning;
 
     /**
@@ -58,6 +59,7 @@ public final class AudioWindows implements WindowSource, AutoCloseable {
 
     private void produce(int sampleRate, WindowCutter cutter) {
         try (AudioStream in = AudioStream.open(file)) {
+            declaredSeconds = in.declaredSeconds();
             StreamingResampler resampler = new StreamingResampler(in.sampleRate(), sampleRate);
             for (float[] piece; (piece = in.read()) != null; ) {
                 putAll(cutter.push(resampler.push(piece)));
@@ -118,6 +120,14 @@ public final class AudioWindows implements WindowSource, AutoCloseable {
         }
         free.release();
         return (float[]) o;
+    }
+
+    /**
+     * The duration the file's header declares in seconds, known once {@link #next} has returned a window; NaN
+     * before, or when the header declares none. A claim only: the file may hold less (or more).
+     */
+    public double declaredSeconds() {
+        return declaredSeconds;
     }
 
     /** All samples at the model's rate; -1 until {@link #next} has returned {@code null}. */
