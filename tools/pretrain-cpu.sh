@@ -15,6 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${1:-$(mktemp -d)}"
 threads="${THREADS:-2}"
+# the training run keeps up to 1 GB of decoded audio; with the launcher's 4 GB heap the collector never rests
+export JAVA_OPTS="${JAVA_OPTS:--Xmx12g}"
 hours="${HOURS:-12}"
 extra=()
 if [ -n "${STEPS:-}" ]; then

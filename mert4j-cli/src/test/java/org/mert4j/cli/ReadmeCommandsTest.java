@@ -130,7 +130,7 @@ class ReadmeCommandsTest {
     void theReadmeCommandsAreFound() throws IOException {
         List<String> c = commands(Files.readString(REPO.resolve("README.md")));
         assertTrue(c.contains("./mert manifest music/ --out data/train.tsv --valid-percent 5"), c::toString);
-        assertTrue(c.contains("./mert embed --model examples/tiny-mert --out out/example examples/audio"), c::toString);
+        assertTrue(c.contains("./mert embed --model examples/cpu-mert --out out/example examples/audio"), c::toString);
         assertTrue(c.size() >= 20, c::toString);
         assertEquals(List.of("pretrain", "--out", "runs/tiny", "--resume", "--max-steps", "6"),
                 shortened("./mert pretrain --out runs/tiny --resume --max-steps 600"));
