@@ -100,4 +100,37 @@ class PretrainCommandTest {
         assertEquals(0, plot.exitCode(), plot.toString());
         assertTrue(Files.size(killed.resolve("curves.png")) > 1000);
     }
+
+    /**
+     * The cpu preset end to end on labels at 75 Hz: its 25 Hz encoder takes every third label, the run logs the
+     * validation CQT error, and the export says plainly that the folder is for mert4j, not Python.
+     */
+    @Test
+    void cpuPresetTrainsExportsForMert4jOnlyAndEmbeds(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("cpu");
+        Cli.Result r = Cli.run("pretrain", "--preset", "cpu", "--manifest", data.resolve("train.tsv").toString(),
+                "--labels", data.resolve("labels").toString(), "--valid-manifest", data.resolve("train.tsv").toString(),
+                "--valid-labels", data.resolve("labels").toString(), "--out", run.toString(), "--max-steps", "2",
+                "--set", "encoder.hidden_size=32", "--set", "encoder.num_hidden_layers=1",
+                "--set", "encoder.intermediate_size=64", "--set", "data.crop_seconds=1.0", "--set", "data.min_seconds=1.0",
+                "--set", "data.max_tokens=48000", "--set", "run.log_every=1", "--set", "run.valid_every=2",
+                "--set", "run.valid_batches=1");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode valid = null;
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            JsonNode n = JSON.readTree(line);
+            if (n.has("valid_loss")) {
+                valid = n;
+            }
+        }
+        assertTrue(valid != null && valid.get("valid_cqt_error").asDouble() > 0, "validation CQT error logged");
+        Path exported = tmp.resolve("exported");
+        Cli.Result ex = Cli.run("export", run.toString(), "--out", exported.toString());
+        assertEquals(0, ex.exitCode(), ex.toString());
+        assertTrue(ex.err().contains("not in Python"), ex.err());
+        assertEquals("mert4j_spectrogram", JSON.readTree(exported.resolve("config.json").toFile()).get("model_type").asText());
+        try (MertModel m = MertModel.load(exported)) {
+            assertEquals(2, m.embed(data.resolve("audio/clip0.wav")).shape()[0], "hidden states 0 and 1");
+        }
+    }
 }
