@@ -42,7 +42,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR|ID",
             description = "Hugging Face model folder, Hub model id (m-a-p/MERT-v1-95M, org/name@revision), or"
-                    + " preset:NAME (v0, v1-95m, v1-330m, tiny).")
+                    + " preset:NAME (v0, v1-95m, v1-330m, small, cpu, tiny).")
     private String model;
 
     @Option(names = "--json", description = "Print one JSON object instead of aligned text.")

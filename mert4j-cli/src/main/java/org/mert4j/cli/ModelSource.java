@@ -45,7 +45,7 @@ public record ModelSource(String text, Path dir, String preset, String hubId) {
         }
         throw new UsageException("--model " + text + ": no such folder (expected a Hugging Face model folder"
                 + " with config.json and weights, a Hub model id such as m-a-p/MERT-v1-95M, or preset:NAME with NAME"
-                + " one of v0, v1-95m, v1-330m, tiny)");
+                + " one of v0, v1-95m, v1-330m, small, cpu, tiny)");
     }
 
     public boolean isPreset() {

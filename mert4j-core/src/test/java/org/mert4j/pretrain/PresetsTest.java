@@ -16,12 +16,12 @@ class PresetsTest {
 
     @Test
     void everyPresetResolvesAndValidates() {
-        for (String preset : List.of("tiny", "small", "95m", "330m")) {
+        for (String preset : List.of("tiny", "small", "cpu", "95m", "330m")) {
             PretrainConfig c = PretrainConfig.load(preset, null, List.of());
             assertTrue(c.optim().totalSteps() >= c.optim().warmupSteps(), preset);
         }
         ConfigException e = assertThrows(ConfigException.class, () -> PretrainConfig.load("medium", null, List.of()));
-        assertTrue(e.getMessage().contains("tiny, small, 95m or 330m"), e.getMessage());
+        assertTrue(e.getMessage().contains("tiny, small, cpu, 95m or 330m"), e.getMessage());
     }
 
     @Test
