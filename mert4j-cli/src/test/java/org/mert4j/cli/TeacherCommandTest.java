@@ -13,6 +13,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mert4j.teacher.rvq.RvqVae;
 import org.mert4j.testing.Wav;
 
 class TeacherCommandTest {
@@ -37,6 +38,35 @@ class TeacherCommandTest {
         long[] shape = npyShape(npy);
         assertArrayEquals(new long[] {75, 3}, shape, "1 s at 75 Hz, 3 codebooks");
         assertEquals(npyDataOffset(npy) + 75 * 3 * 8, Files.size(npy));
+    }
+
+    private static Cli.Result trainTiny(Path audio, Path model, String... more) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("teacher", "train-rvq", "--audio",
+                audio.toString(), "--out", model.toString(), "--batch", "2", "--codebooks", "3", "--codebook-size",
+                "16", "--channels", "4", "--latent-dim", "8", "--segment", "0.4"));
+        args.addAll(java.util.List.of(more));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void aDivergingTrainRvqFailsAndNeverSavesNonFiniteWeights(@TempDir Path tmp) throws IOException {
+        Wav.write(tmp.resolve("audio/a.wav"), 1.0, 24000, 1);
+        for (String lr : java.util.List.of("1e30", "1e38")) {
+            Path model = tmp.resolve("rvq-" + lr);
+            Cli.Result r = trainTiny(tmp.resolve("audio"), model, "--steps", "12", "--save-every", "1", "--seed", "3",
+                    "--lr", lr);
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("error: training diverged at step ") && r.err().contains("try a lower --lr"),
+                    r.toString());
+            if (Files.exists(model)) { // an earlier save is kept, and it is finite
+                assertTrue(r.err().contains(model + " keeps the model saved at step "), r.toString());
+                try (RvqVae m = RvqVae.load(model, "cpu")) {
+                    assertEquals(java.util.List.of(), m.nonFinite());
+                }
+            } else {
+                assertTrue(r.err().contains("Nothing was saved to " + model), r.toString());
+            }
+        }
     }
 
     @Test
