@@ -105,7 +105,10 @@ public final class TasksCommand implements Runnable {
             description = {"Turns a dataset, laid out as its publisher ships it, into a task folder for 'mert probe':",
                 "task.yaml, manifest.jsonl (audio paths relative to it: nothing is copied unless --copy) and",
                 "import.json (clips per split, files missing or unused). The splits are MARBLE's. Missing or",
-                "extra files are reported and counted; the import goes on. DIR is the dataset's folder (or one above)."},
+                "extra files are reported and counted; the import goes on. So are rows that cannot be used (a",
+                "missing or non-finite label, a clip listed twice: the first row counts, a path leading out of",
+                "DIR), each named by file and line. An annotation file that is empty or lacks a column is refused.",
+                "DIR is the dataset's folder (or one above)."},
             footer = {"", "Datasets (NAME, and what DIR holds):",
                 "  gtzan              GTZAN genre: genres/<genre>/*.au,",
                 "                     or Data/genres_original/<genre>/*.wav",
@@ -122,7 +125,8 @@ public final class TasksCommand implements Runnable {
                 "", "Examples:", "  mert tasks import gtzan data/GTZAN --out tasks/gtzan",
                 "  mert tasks import nsynth-pitch data/NSynth --out tasks/nsynth-pitch",
                 "  mert probe --task tasks/gtzan/task.yaml --model m-a-p/MERT-v1-95M",
-                "", "Exit status: 0 ok (also with files missing, reported), 2 bad command line or no usable dataset."})
+                "", "Exit status: 0 ok (also with files missing or rows left out, reported), 2 bad command line or no",
+                "usable dataset."})
     static final class Import implements Callable<Integer> {
         private static final int SHOWN = 5;
 
@@ -168,6 +172,7 @@ public final class TasksCommand implements Runnable {
                     draft.classes().isEmpty() ? "" : ", " + draft.classes().size() + " classes", task);
             report(err, "missing", r.missing(), "listed by the dataset but not found, left out");
             report(err, "unused", r.unused(), "on disk but in no split (MARBLE leaves them out)");
+            report(err, "rows rejected", r.rejected(), "unusable rows of the dataset's lists, left out");
             r.skipped().forEach((why, n) -> err.printf(Locale.ROOT, "mert tasks import: %d left out: %s%n", n, why));
             err.flush();
             return ExitCode.OK;

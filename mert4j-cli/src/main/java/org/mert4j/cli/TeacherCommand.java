@@ -21,6 +21,7 @@ import org.mert4j.teacher.rvq.RvqStepStats;
 import org.mert4j.teacher.rvq.RvqTrainOptions;
 import org.mert4j.teacher.rvq.RvqVae;
 import org.mert4j.teacher.rvq.RvqVaeConfig;
+import org.mert4j.teacher.rvq.NonFiniteWeightsException;
 import org.mert4j.teacher.rvq.RvqVaeTrainer;
 
 import picocli.CommandLine.Command;
@@ -70,7 +71,8 @@ public final class TeacherCommand implements Runnable {
                 "                         --codebook-size 256",
                 "", "--manifest is a fairseq-style list: the first line is a root folder, then one relative path per",
                 "line (a tab and a sample count may follow).",
-                "", "Exit status: 0 trained, 1 some files could not be read (skipped), 2 usage error."})
+                "", "Exit status: 0 trained, 1 some files could not be read (skipped) or the training diverged (weights",
+                "not finite: stopped, never saved; an earlier --save-every save is kept), 2 usage error."})
     static final class TrainRvq implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
@@ -169,7 +171,7 @@ public final class TeacherCommand implements Runnable {
             }
             err.printf(Locale.ROOT, "training %s on %d files (%.1f s of audio), %d steps of %d x %.2f s on %s%n", config,
                     clips.size(), seconds, steps, batch, segment, device);
-            RvqVae model = new RvqVae(config, device);
+            RvqVae model = new RvqVae(config, device, seed); // seeded before its weights are drawn: repeatable
             RvqTrainOptions d2 = RvqTrainOptions.defaults();
             RvqTrainOptions options = new RvqTrainOptions(steps, batch, lr, d2.weightDecay(), seed,
                     (int) Math.round(segment * config.sampleRate()), true, d2.deadCodeFloor());
@@ -177,18 +179,30 @@ public final class TeacherCommand implements Runnable {
             boolean interactive = ProgressBar.interactive();
             long start = System.nanoTime();
             int every = Math.max(1, steps / 20);
-            trainer.train(clips, s -> {
-                String line = progress(s, steps, (System.nanoTime() - start) / 1e9);
+            int[] saved = {0};
+            try {
+                trainer.train(clips, s -> {
+                    String line = progress(s, steps, (System.nanoTime() - start) / 1e9);
+                    if (interactive) {
+                        err.print("\r" + line);
+                        err.flush();
+                    } else if (s.step() % every == 0 || s.step() == steps) {
+                        err.println(line);
+                    }
+                    if (saveEvery > 0 && s.step() % saveEvery == 0 && s.step() < steps) {
+                        model.save(out);
+                        saved[0] = s.step();
+                    }
+                });
+            } catch (NonFiniteWeightsException e) {
                 if (interactive) {
-                    err.print("\r" + line);
-                    err.flush();
-                } else if (s.step() % every == 0 || s.step() == steps) {
-                    err.println(line);
+                    err.println();
                 }
-                if (saveEvery > 0 && s.step() % saveEvery == 0 && s.step() < steps) {
-                    model.save(out);
-                }
-            });
+                err.println("mert teacher train-rvq: error: " + e.getMessage() + "; try a lower --lr. "
+                        + (saved[0] > 0 ? out + " keeps the model saved at step " + saved[0]
+                        : "Nothing was saved to " + out) + ".");
+                return ExitCode.SOME_FAILED;
+            }
             if (interactive) {
                 err.println();
             }

@@ -2,6 +2,7 @@ package org.mert4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mert4j.teacher.rvq.RvqVae;
 import org.mert4j.testing.Wav;
 
 class TeacherCommandTest {
@@ -37,6 +39,52 @@ class TeacherCommandTest {
         long[] shape = npyShape(npy);
         assertArrayEquals(new long[] {75, 3}, shape, "1 s at 75 Hz, 3 codebooks");
         assertEquals(npyDataOffset(npy) + 75 * 3 * 8, Files.size(npy));
+    }
+
+    private static Cli.Result trainTiny(Path audio, Path model, String... more) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("teacher", "train-rvq", "--audio",
+                audio.toString(), "--out", model.toString(), "--batch", "2", "--codebooks", "3", "--codebook-size",
+                "16", "--channels", "4", "--latent-dim", "8", "--segment", "0.4"));
+        args.addAll(java.util.List.of(more));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void trainRvqWithTheSameSeedStartsFromTheSameModel(@TempDir Path tmp) throws IOException {
+        Wav.write(tmp.resolve("audio/a.wav"), 1.0, 24000, 1);
+        byte[][] weights = new byte[3][];
+        for (int run = 0; run < 3; run++) {
+            Path model = tmp.resolve("rvq" + run);
+            // a learning rate too small to move a float32 weight: the saved weights are the initial ones, and the
+            // codebooks what the seeded first batches made of them
+            Cli.Result r = trainTiny(tmp.resolve("audio"), model, "--steps", "2", "--lr", "1e-30", "--seed",
+                    run < 2 ? "7" : "8");
+            assertEquals(0, r.exitCode(), r.toString());
+            weights[run] = Files.readAllBytes(model.resolve("model.safetensors"));
+        }
+        assertArrayEquals(weights[0], weights[1], "two runs with --seed 7");
+        assertFalse(java.util.Arrays.equals(weights[0], weights[2]), "--seed 7 and --seed 8 gave the same model");
+    }
+
+    @Test
+    void aDivergingTrainRvqFailsAndNeverSavesNonFiniteWeights(@TempDir Path tmp) throws IOException {
+        Wav.write(tmp.resolve("audio/a.wav"), 1.0, 24000, 1);
+        for (String lr : java.util.List.of("1e30", "1e38")) {
+            Path model = tmp.resolve("rvq-" + lr);
+            Cli.Result r = trainTiny(tmp.resolve("audio"), model, "--steps", "12", "--save-every", "1", "--seed", "3",
+                    "--lr", lr);
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("error: training diverged at step ") && r.err().contains("try a lower --lr"),
+                    r.toString());
+            if (Files.exists(model)) { // an earlier save is kept, and it is finite
+                assertTrue(r.err().contains(model + " keeps the model saved at step "), r.toString());
+                try (RvqVae m = RvqVae.load(model, "cpu")) {
+                    assertEquals(java.util.List.of(), m.nonFinite());
+                }
+            } else {
+                assertTrue(r.err().contains("Nothing was saved to " + model), r.toString());
+            }
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,16 +46,52 @@ final class EmoMusic implements DatasetImporter {
         Path clips = Folders.find(dir, 3, p -> p.getFileName() != null
                 && p.getFileName().toString().startsWith("clips_45sec")).orElseThrow(() -> new IOException(dir
                 + ": no clips_45seconds/ folder found (EmoMusic's audio)"));
+        ImportReport report = new ImportReport();
         Map<String, double[]> targets = new LinkedHashMap<>();
-        for (Map<String, String> row : Tables.read(stat, ',')) {
-            targets.put(songId(row.get("song_id")), new double[] {
-                Double.parseDouble(row.get("mean_arousal").strip()), Double.parseDouble(row.get("mean_valence").strip())});
+        Map<String, Integer> targetLine = new HashMap<>();
+        for (Tables.Record row : Tables.records(stat, ',', "song_id", "mean_arousal", "mean_valence")) {
+            String where = stat.getFileName() + " line " + row.line();
+            String id = songId(row.get("song_id"));
+            if (id == null) {
+                report.rejected(where, "song_id '" + row.get("song_id") + "' is not a number");
+                continue;
+            }
+            double[] t = new double[2];
+            String bad = null;
+            for (int j = 0; j < 2 && bad == null; j++) {
+                String column = j == 0 ? "mean_arousal" : "mean_valence";
+                String raw = PythonStrings.strip(row.get(column));
+                t[j] = finite(raw);
+                bad = Double.isNaN(t[j]) ? column + " is '" + raw + "', not a finite number" : null;
+            }
+            if (bad != null) {
+                report.rejected(where, "song " + id + ": " + bad);
+                continue;
+            }
+            Integer first = targetLine.putIfAbsent(id, row.line());
+            if (first != null) {
+                report.rejected(where, "song " + id + " again (first on line " + first + ", which is kept)");
+                continue;
+            }
+            targets.put(id, t);
         }
         record Song(String id, String artist, boolean test) {}
         List<Song> songs = new ArrayList<>();
-        for (Map<String, String> row : Tables.read(info, ',')) {
-            String set = value(row, "Mediaeval 2013 set");
-            songs.add(new Song(songId(row.get("song_id")), value(row, "Artist"), set.equals("evaluation")));
+        Map<String, Integer> songLine = new HashMap<>();
+        for (Tables.Record row : Tables.records(info, ',', "song_id", "Artist", "Mediaeval 2013 set")) {
+            String where = info.getFileName() + " line " + row.line();
+            String id = songId(row.get("song_id"));
+            if (id == null) {
+                report.rejected(where, "song_id '" + row.get("song_id") + "' is not a number");
+                continue;
+            }
+            Integer first = songLine.putIfAbsent(id, row.line());
+            if (first != null) {
+                report.rejected(where, "song " + id + " again (first on line " + first + ", which is kept)");
+                continue;
+            }
+            String set = value(row.values(), "Mediaeval 2013 set");
+            songs.add(new Song(id, value(row.values(), "Artist"), set.equals("evaluation")));
         }
         // standardise with the development set's statistics (numpy's population std)
         double[] mean = new double[2];
@@ -75,12 +112,11 @@ final class EmoMusic implements DatasetImporter {
             mean[j] /= n;
             std[j] = Math.sqrt(Math.max(sq[j] / n - mean[j] * mean[j], 0));
         }
-        ImportReport report = new ImportReport();
         List<TaskDraft.Entry> entries = TaskDraft.newEntries();
         for (Song s : songs) {
             double[] t = targets.get(s.id());
             if (t == null) {
-                report.missing("static_annotations.csv row for song " + s.id());
+                report.missing("static_annotations.csv row (a usable one) for song " + s.id());
                 continue;
             }
             Path audio = clips.resolve(Integer.parseInt(s.id()) + ".mp3");
@@ -111,8 +147,23 @@ final class EmoMusic implements DatasetImporter {
         return v == null ? "" : PythonStrings.strip(v);
     }
 
+    /** The song id as a plain number ("0012" is 12), or null when it is not one. */
     private static String songId(String raw) {
-        return Integer.toString(Integer.parseInt(PythonStrings.strip(raw)));
+        try {
+            return Integer.toString(Integer.parseInt(PythonStrings.strip(raw)));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The number, or NaN when it is not a finite one ("Infinity", "NaN", "", "n/a"). */
+    private static double finite(String raw) {
+        try {
+            double v = Double.parseDouble(raw);
+            return Double.isFinite(v) ? v : Double.NaN;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     /** The artist name as the split hashes it: lower case, ASCII letters and whitespace only, spaces collapsed. */

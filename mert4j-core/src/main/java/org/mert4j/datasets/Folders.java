@@ -2,6 +2,7 @@ package org.mert4j.datasets;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,24 @@ final class Folders {
     static List<Path> files(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    /**
+     * {@code root.resolve(relative)} when that stays inside {@code root}, else empty: an absolute path, one that
+     * climbs out with {@code ..}, or one the file system cannot name (a NUL character) is refused.
+     */
+    static Optional<Path> inside(Path root, String relative) {
+        Path base = root.toAbsolutePath().normalize();
+        try {
+            Path rel = Path.of(relative);
+            if (relative.isEmpty() || rel.isAbsolute() || rel.getRoot() != null) {
+                return Optional.empty();
+            }
+            Path p = base.resolve(rel).normalize();
+            return p.startsWith(base) && !p.equals(base) ? Optional.of(root.resolve(rel)) : Optional.empty();
+        } catch (InvalidPathException e) {
+            return Optional.empty();
         }
     }
 

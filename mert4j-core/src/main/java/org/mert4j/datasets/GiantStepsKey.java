@@ -83,9 +83,9 @@ final class GiantStepsKey implements DatasetImporter {
 
     private static Optional<Path> audio(Path repo, String id) {
         for (String ext : List.of(".LOFI.mp3", ".LOFI.wav", ".mp3", ".wav")) {
-            Path p = repo.resolve("audio").resolve(id + ext);
-            if (Files.isRegularFile(p)) {
-                return Optional.of(p);
+            Optional<Path> p = Folders.inside(repo.resolve("audio"), id + ext);
+            if (p.isPresent() && Files.isRegularFile(p.get())) {
+                return p;
             }
         }
         return Optional.empty();
@@ -145,8 +145,13 @@ final class GiantStepsKey implements DatasetImporter {
             }
         }
         Map<String, String> out = new LinkedHashMap<>();
-        for (Map<String, String> row : Tables.read(mtg.resolve("annotations/annotations.txt"), '\t')) {
+        for (Tables.Record record : Tables.records(mtg.resolve("annotations/annotations.txt"), '\t', "ID")) {
+            Map<String, String> row = record.values();
             String id = PythonStrings.strip(row.getOrDefault("ID", ""));
+            if (!id.matches("[0-9A-Za-z_-]+")) { // a track id names a file in audio/: nothing else
+                report.rejected("annotations.txt line " + record.line(), "ID '" + id + "' is not a track id");
+                continue;
+            }
             String key = PythonStrings.strip(row.getOrDefault("MANUAL KEY", ""));
             if (!PythonStrings.strip(row.getOrDefault("C", "")).equals("2")) {
                 report.skipped("MTG key confidence below 2");

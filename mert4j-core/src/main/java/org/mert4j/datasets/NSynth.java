@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -16,6 +18,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import org.mert4j.probe.Split;
 import org.mert4j.probe.TaskType;
 
@@ -71,15 +74,27 @@ final class NSynth implements DatasetImporter {
                 }
             }
             Set<String> listed = new HashSet<>();
-            read(examples, (note, n) -> {
+            Map<String, Integer> firstLine = new HashMap<>();
+            read(examples, (note, n, line) -> {
+                String where = part + "/examples.json line " + line;
+                Integer first = firstLine.putIfAbsent(note, line);
+                if (first != null) {
+                    report.rejected(where, "note '" + note + "' again (first on line " + first + ", which is kept)");
+                    return;
+                }
                 String wav = note + ".wav";
                 listed.add(wav);
-                if (!onDisk.contains(wav)) {
+                if (!onDisk.contains(wav)) { // names from the folder listing: never a path out of it
                     report.missing(part + "/audio/" + wav);
                     return;
                 }
-                String label = target == Target.INSTRUMENT ? n.path("instrument_family_str").asText()
-                        : Integer.toString(n.path("pitch").asInt());
+                String label = label(n);
+                if (label == null) {
+                    report.rejected(where, "note '" + note + "' has no usable " + (target == Target.INSTRUMENT
+                            ? "instrument_family_str (one of " + FAMILIES + ")" : "pitch (a whole number 0..127)")
+                            + ": " + (target == Target.INSTRUMENT ? n.get("instrument_family_str") : n.get("pitch")));
+                    return;
+                }
                 entries.add(new TaskDraft.Entry(audioDir.resolve(wav), split, JSON.createObjectNode().put("label", label)));
                 report.added(split);
             });
@@ -98,8 +113,19 @@ final class NSynth implements DatasetImporter {
                         "every note counts, as in MARBLE; features of the whole 4 s note"), entries, report);
     }
 
+    /** The note's class, or null when the field is missing or not one of the classes (no default class). */
+    private String label(JsonNode n) {
+        if (target == Target.INSTRUMENT) {
+            JsonNode family = n.get("instrument_family_str");
+            return family != null && family.isTextual() && FAMILIES.contains(family.asText()) ? family.asText() : null;
+        }
+        JsonNode pitch = n.get("pitch");
+        return pitch != null && pitch.isIntegralNumber() && pitch.canConvertToInt() && pitch.asInt() >= 0
+                && pitch.asInt() < 128 ? Integer.toString(pitch.asInt()) : null;
+    }
+
     interface NoteConsumer {
-        void accept(String note, JsonNode fields);
+        void accept(String note, JsonNode fields, int line);
     }
 
     /** Streams examples.json ({note_str: {...}}), which holds hundreds of thousands of notes for the train split. */
@@ -110,9 +136,10 @@ final class NSynth implements DatasetImporter {
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String note = p.getCurrentName();
+                int line = p.getTokenLocation().getLineNr();
                 p.nextToken();
                 JsonNode fields = p.readValueAsTree();
-                consumer.accept(note, fields);
+                consumer.accept(note, fields == null ? NullNode.getInstance() : fields, line);
             }
         }
     }

@@ -44,8 +44,11 @@ public final class TaskFolderWriter {
         List<String> lines = new ArrayList<>();
         for (TaskDraft.Entry e : draft.entries()) {
             Path audio = e.audio().toAbsolutePath().normalize();
+            if (!audio.startsWith(root)) { // the importers keep to the dataset's folder; this is the last guard
+                throw new IOException(audio + ": outside the dataset folder " + root + ", not imported");
+            }
             if (copy) {
-                Path rel = audio.startsWith(root) ? root.relativize(audio) : audio.getFileName();
+                Path rel = root.relativize(audio);
                 Path target = dir.resolve("audio").resolve(rel);
                 if (!Files.isRegularFile(target) || Files.size(target) != Files.size(audio)) {
                     Files.createDirectories(target.getParent());
@@ -80,6 +83,8 @@ public final class TaskFolderWriter {
         draft.report().missing().forEach(missing::add);
         ArrayNode unused = report.putArray("unused");
         draft.report().unused().forEach(unused::add);
+        ArrayNode rejected = report.putArray("rejected");
+        draft.report().rejected().forEach(rejected::add);
         ObjectNode skipped = report.putObject("skipped");
         draft.report().skipped().forEach(skipped::put);
         byte[] reportBytes = JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(report);

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ProxySelector;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +20,13 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * The Hub's file endpoints over the JDK's HTTP client, as huggingface_hub uses them: {@code HEAD
@@ -29,6 +37,13 @@ import java.util.Objects;
  */
 final class HubClient {
     private static final int MAX_REDIRECTS = 10;
+    private static final Pattern SAFE_ETAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    // checks every stalled download; daemon: it never keeps a JVM alive
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hub-download-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
     private static final String USER_AGENT = "mert4j; java/" + Runtime.version().feature();
 
     private final HubSettings settings;
@@ -66,7 +81,7 @@ final class HubClient {
                     throw new HubException(HubException.Kind.BAD_RESPONSE, url + " answered " + status
                             + " without a Location header");
                 }
-                URI target = url.resolve(location);
+                URI target = redirect(url, status, location);
                 if (URI.create(location).getHost() == null) {
                     url = target; // same site: a renamed repository, follow it
                     continue;
@@ -83,10 +98,16 @@ final class HubClient {
         String commit = r.headers().firstValue("X-Repo-Commit").orElse(null);
         String etag = FileMetadata.normalizeEtag(r.headers().firstValue("X-Linked-Etag")
                 .orElse(r.headers().firstValue("ETag").orElse(null)));
-        if (!RepoId.isCommit(commit) || etag == null || etag.isEmpty() || etag.contains("/") || etag.contains("..")) {
+        if (!RepoId.isCommit(commit) || etag == null || etag.isEmpty()) {
             throw new HubException(HubException.Kind.BAD_RESPONSE, url + " answered without the headers a Hugging"
-                    + " Face Hub sends (X-Repo-Commit: " + commit + ", ETag: " + etag + "): is HF_ENDPOINT ("
-                    + url.getScheme() + "://" + url.getAuthority() + ") a Hub or a mirror of one?");
+                    + " Face Hub sends (X-Repo-Commit: " + shown(commit) + ", ETag: " + shown(etag) + "): is"
+                    + " HF_ENDPOINT (" + url.getScheme() + "://" + url.getAuthority() + ") a Hub or a mirror of one?");
+        }
+        if (!SAFE_ETAG.matcher(etag).matches()) { // the ETag names the blob file: never a path or an odd name
+            throw new HubException(HubException.Kind.BAD_RESPONSE, url + " answered with the ETag '" + shown(etag)
+                    + "', which cannot name a file in the cache (expected up to 128 letters, digits, '.', '_', '-',"
+                    + " as the Hub's sha1 and sha256 ETags): is HF_ENDPOINT (" + url.getScheme() + "://"
+                    + url.getAuthority() + ") a Hub or a mirror of one?");
         }
         String size = r.headers().firstValue("X-Linked-Size").orElse(r.headers().firstValue("Content-Length")
                 .orElse("-1"));
@@ -115,7 +136,7 @@ final class HubClient {
         for (int attempt = 0; ; attempt++) {
             try {
                 if (meta.size() < 0 || have < meta.size()) {
-                    fetch(meta.location(), incomplete, have, listener);
+                    fetch(meta.location(), incomplete, have, meta.size(), listener);
                 }
                 break;
             } catch (IOException e) {
@@ -135,7 +156,87 @@ final class HubClient {
         listener.finished();
     }
 
-    private void fetch(URI location, Path incomplete, long have, DownloadListener listener) throws IOException {
+    /**
+     * Copies the body, stopping at {@code size} bytes of the file (when known: more is never written); a body that
+     * sends nothing for the read timeout is closed, which ends the read with an IOException (resumed as a break).
+     */
+    private void copy(InputStream in, OutputStream out, long done, long size, DownloadListener listener)
+            throws IOException {
+        long timeout = settings.readTimeout().toNanos();
+        AtomicLong last = new AtomicLong(System.nanoTime());
+        AtomicBoolean stalled = new AtomicBoolean();
+        long every = Math.max(10, Math.min(1000, settings.readTimeout().toMillis() / 4));
+        ScheduledFuture<?> watch = WATCHDOG.scheduleWithFixedDelay(() -> {
+            if (System.nanoTime() - last.get() > timeout && !stalled.getAndSet(true)) {
+                try {
+                    in.close(); // wakes the blocked read
+                } catch (IOException e) {
+                    // closing is all that is wanted
+                }
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        try {
+            byte[] buf = new byte[1 << 16];
+            while (size < 0 || done < size) {
+                int n = in.read(buf, 0, (int) (size < 0 ? buf.length : Math.min(buf.length, size - done)));
+                if (n < 0) {
+                    break;
+                }
+                last.set(System.nanoTime());
+                out.write(buf, 0, n);
+                done += n;
+                listener.progress(done);
+            }
+        } catch (IOException e) {
+            if (stalled.get()) {
+                throw new IOException("nothing received for " + seconds(settings.readTimeout())
+                        + " (HF_HUB_DOWNLOAD_TIMEOUT)", e);
+            }
+            throw e;
+        } finally {
+            watch.cancel(false);
+        }
+        if (stalled.get() && (size < 0 || done < size)) { // the close ended the body early: a break, resumed
+            throw new IOException("nothing received for " + seconds(settings.readTimeout())
+                    + " (HF_HUB_DOWNLOAD_TIMEOUT)");
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
+    }
+
+    /** The target of a redirect: only an http or https URL is followed; anything else is a clear error. */
+    private static URI redirect(URI from, int status, String location) {
+        URI target;
+        try {
+            target = from.resolve(new URI(location));
+        } catch (URISyntaxException e) {
+            throw new HubException(HubException.Kind.BAD_RESPONSE, from + " answered " + status + " with a Location"
+                    + " that is not a URL ('" + shown(location) + "': " + e.getMessage() + ")");
+        }
+        String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || target.getHost() == null) {
+            throw new HubException(HubException.Kind.BAD_RESPONSE, from + " answered " + status + " with a redirect"
+                    + " to '" + shown(location) + "'; only http and https URLs are followed");
+        }
+        return target;
+    }
+
+    /** A header value as an error message shows it: control characters escaped, at most 80 characters. */
+    static String shown(String value) {
+        if (value == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder();
+        for (char c : value.toCharArray()) {
+            b.append(c < 0x20 || c == 0x7f ? String.format(Locale.ROOT, "\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return b.length() > 80 ? b.substring(0, 77) + "... (" + value.length() + " characters)" : b.toString();
+    }
+
+    private void fetch(URI location, Path incomplete, long have, long size, DownloadListener listener)
+            throws IOException {
         URI url = location;
         for (int i = 0; i <= MAX_REDIRECTS; i++) {
             HttpResponse<InputStream> r = send(request(url, "GET", have).timeout(Duration.ofSeconds(60)).build(),
@@ -143,7 +244,7 @@ final class HubClient {
             int status = r.statusCode();
             if (status >= 300 && status < 400 && r.headers().firstValue("Location").isPresent()) {
                 r.body().close();
-                url = url.resolve(r.headers().firstValue("Location").get());
+                url = redirect(url, status, r.headers().firstValue("Location").get());
                 continue;
             }
             if (status == 416 && have > 0) {
@@ -156,16 +257,17 @@ final class HubClient {
             }
             boolean append = status == 206 && rangeStartsAt(r, have);
             long done = append ? have : 0; // a server that ignored the Range sent the whole file again
+            long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (size >= 0 && length >= 0 && done + length != size) {
+                r.body().close();
+                throw new HubException(HubException.Kind.CORRUPT, url + " would send " + (done + length) + " bytes of"
+                        + " the file (Content-Length " + length + (append ? " after " + done : "") + ") but the Hub"
+                        + " announced " + size + "; nothing was written");
+            }
             try (InputStream in = r.body();
                  OutputStream out = Files.newOutputStream(incomplete, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                          append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                byte[] buf = new byte[1 << 16];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    out.write(buf, 0, n);
-                    done += n;
-                    listener.progress(done);
-                }
+                copy(in, out, done, size, listener);
             }
             return;
         }

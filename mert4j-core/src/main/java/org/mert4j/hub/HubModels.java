@@ -64,6 +64,19 @@ public final class HubModels {
         }
         try {
             return download(id, cache, new HubFiles(id, cache, new HubClient(settings), listener));
+        } catch (HubException e) {
+            // the Hub down or answering garbage (a 500, a broken redirect): a complete cached copy still serves,
+            // as in huggingface_hub; a definite answer (no such repository, revision or file, no access) does not
+            if (e.kind() != HubException.Kind.BAD_RESPONSE && e.kind() != HubException.Kind.NETWORK) {
+                throw e;
+            }
+            Optional<Path> cached = cache.commit(id.revision()).flatMap(c -> complete(cache, c));
+            if (cached.isPresent()) {
+                listener.warning("cannot use " + settings.endpoint() + " (" + e.getMessage() + "): using " + id
+                        + " as cached, snapshot " + cached.get().getFileName());
+                return cached.get();
+            }
+            throw e;
         } catch (IOException e) {
             Optional<Path> cached = cache.commit(id.revision()).flatMap(c -> complete(cache, c));
             if (cached.isPresent()) {

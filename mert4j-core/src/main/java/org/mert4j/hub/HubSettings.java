@@ -12,16 +12,32 @@ import java.util.function.UnaryOperator;
  * Where models come from and go, read from the environment as huggingface_hub reads it:
  * {@code HF_HUB_CACHE} (else {@code HF_HOME/hub}, else {@code $XDG_CACHE_HOME/huggingface/hub}, else
  * {@code ~/.cache/huggingface/hub}), {@code HF_ENDPOINT} (default {@code https://huggingface.co}),
- * {@code HF_TOKEN} (else the token file {@code huggingface-cli login} wrote) and {@code HF_HUB_OFFLINE}.
+ * {@code HF_TOKEN} (else the token file {@code huggingface-cli login} wrote), {@code HF_HUB_OFFLINE} and
+ * {@code HF_HUB_DOWNLOAD_TIMEOUT} (seconds, default 10, as huggingface_hub).
  * A Java system property of the same name takes precedence over the variable, for JVMs whose environment
  * the caller does not control (a Spark executor, a test).
  *
  * @param retries   how often a broken download is resumed within one run before giving up
  * @param retryWait the pause before each resumption
+ * @param readTimeout how long a download may receive nothing before it counts as broken off (then resumed)
  */
-public record HubSettings(Path cache, URI endpoint, String token, boolean offline, int retries, Duration retryWait) {
+public record HubSettings(Path cache, URI endpoint, String token, boolean offline, int retries, Duration retryWait,
+        Duration readTimeout) {
     public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
+    /** huggingface_hub's default for {@code HF_HUB_DOWNLOAD_TIMEOUT}. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
     private static final Set<String> TRUE = Set.of("1", "ON", "YES", "TRUE");
+
+    public HubSettings {
+        if (readTimeout == null || readTimeout.isNegative() || readTimeout.isZero()) {
+            throw new IllegalArgumentException("the read timeout must be positive, not " + readTimeout);
+        }
+    }
+
+    /** Settings with the default read timeout. */
+    public HubSettings(Path cache, URI endpoint, String token, boolean offline, int retries, Duration retryWait) {
+        this(cache, endpoint, token, offline, retries, retryWait, DEFAULT_READ_TIMEOUT);
+    }
 
     public static HubSettings fromEnvironment() {
         return from(name -> {
@@ -53,15 +69,35 @@ public record HubSettings(Path cache, URI endpoint, String token, boolean offlin
             offline = nonBlank(lookup.apply("TRANSFORMERS_OFFLINE"));
         }
         boolean isOffline = offline != null && TRUE.contains(offline.strip().toUpperCase(Locale.ROOT));
-        return new HubSettings(cache, uri, token, isOffline, 5, Duration.ofSeconds(1));
+        return new HubSettings(cache, uri, token, isOffline, 5, Duration.ofSeconds(1),
+                seconds("HF_HUB_DOWNLOAD_TIMEOUT", nonBlank(lookup.apply("HF_HUB_DOWNLOAD_TIMEOUT"))));
     }
 
     public HubSettings withOffline(boolean value) {
-        return new HubSettings(cache, endpoint, token, value, retries, retryWait);
+        return new HubSettings(cache, endpoint, token, value, retries, retryWait, readTimeout);
     }
 
     public HubSettings withRetries(int count, Duration wait) {
-        return new HubSettings(cache, endpoint, token, offline, count, wait);
+        return new HubSettings(cache, endpoint, token, offline, count, wait, readTimeout);
+    }
+
+    public HubSettings withReadTimeout(Duration value) {
+        return new HubSettings(cache, endpoint, token, offline, retries, retryWait, value);
+    }
+
+    private static Duration seconds(String name, String value) {
+        if (value == null) {
+            return DEFAULT_READ_TIMEOUT;
+        }
+        try {
+            double s = Double.parseDouble(value);
+            if (s > 0 && s <= 1e6) {
+                return Duration.ofMillis(Math.max(1, Math.round(s * 1000)));
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(name + "='" + value + "': expected a positive number of seconds");
     }
 
     private static String nonBlank(String s) {
@@ -83,6 +119,6 @@ public record HubSettings(Path cache, URI endpoint, String token, boolean offlin
     @Override
     public String toString() { // never print the token
         return "HubSettings[cache=" + cache + ", endpoint=" + endpoint + ", token=" + (token == null ? "none" : "set")
-                + ", offline=" + offline + "]";
+                + ", offline=" + offline + ", readTimeout=" + readTimeout + "]";
     }
 }

@@ -59,14 +59,21 @@ public final class CheckpointFiles {
         String f = index.getFileName().toString();
         List<String> out = new ArrayList<>();
         for (String shard : weightMap(index).values()) {
-            if (shard.isEmpty() || shard.contains("/") || shard.contains("\\") || shard.contains("..")) {
-                throw new CheckpointException(f + ": shard name '" + shard + "' must be a plain file name in the model folder");
-            }
+            checkShardName(f, shard);
             if (!out.contains(shard)) {
                 out.add(shard);
             }
         }
         return out;
+    }
+
+    /** A shard must be a plain file name of the model folder: no folder, no '..', no control character (NUL). */
+    private static void checkShardName(String index, String shard) {
+        if (shard.isEmpty() || shard.length() > 255 || shard.contains("/") || shard.contains("\\")
+                || shard.contains("..") || shard.equals(".") || shard.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new CheckpointException(index + ": shard name '" + shard.replaceAll("\\p{Cntrl}", "?")
+                    + "' must be a plain file name in the model folder (no folders, no control characters)");
+        }
     }
 
     /** Loads every tensor of the model folder; the caller owns the result. */
@@ -89,9 +96,7 @@ public final class CheckpointFiles {
         weightMap.forEach((key, shard) -> byShard.computeIfAbsent(shard, s -> new ArrayList<>()).add(key));
         List<String> missing = new ArrayList<>();
         for (String shard : byShard.keySet()) {
-            if (shard.isEmpty() || shard.contains("/") || shard.contains("\\") || shard.contains("..")) {
-                throw new CheckpointException(f + ": shard name '" + shard + "' must be a plain file name in the model folder");
-            }
+            checkShardName(f, shard);
             if (!Files.isRegularFile(dir.resolve(shard))) {
                 missing.add(shard);
             }

@@ -136,6 +136,11 @@ public enum TaskType {
                 double[] targets = new double[t.size()];
                 for (int i = 0; i < targets.length; i++) {
                     targets[i] = t.get(i).asDouble();
+                    // a NaN or infinite target would make the loss and every R² non-finite, silently
+                    if (!t.get(i).isNumber() || !Double.isFinite(targets[i])) {
+                        throw new TaskFormatException(where + ": target " + i + " is " + t.get(i)
+                                + ", not a finite number");
+                    }
                 }
                 yield new TaskExample(id, audio, split, null, null, targets, null);
             }

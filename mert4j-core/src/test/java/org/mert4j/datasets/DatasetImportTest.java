@@ -175,6 +175,124 @@ class DatasetImportTest {
         assertThrows(IllegalArgumentException.class, () -> Datasets.get("fma"));
     }
 
+    /** A row of the fake annotations_final.csv (55 tags): the clip id, the tags given on, the mp3_path. */
+    private static String mtatRow(int id, String path, int... on) {
+        StringBuilder row = new StringBuilder("\"" + id + "\"");
+        for (int t = 0; t < 55; t++) {
+            int tag = t;
+            row.append("\t\"").append(java.util.Arrays.stream(on).anyMatch(o -> o == tag) ? 1 : 0).append('"');
+        }
+        return row.append("\t\"").append(path).append("\"\n").toString();
+    }
+
+    @Test
+    void mtatPathsLeadingOutOfTheDatasetAreRejectedAndNeverCopied() throws IOException {
+        Path dir = FakeDatasets.magnaTagATune(tmp.resolve("MTT"), MP3);
+        Path secret = Files.writeString(tmp.resolve("secret.mp3"), "not part of the dataset");
+        Path csv = dir.resolve("annotations_final.csv");
+        // the header and 9 clips take lines 1..10
+        Files.writeString(csv, mtatRow(90, "../../secret.mp3", 0) + mtatRow(91, secret.toAbsolutePath().toString(), 0)
+                + mtatRow(92, "/etc/passwd", 0) + mtatRow(93, "0/../../../secret.mp3", 0),
+                java.nio.file.StandardOpenOption.APPEND);
+        TaskDraft draft = Datasets.get("mtat").read(dir);
+        List<String> rejected = draft.report().rejected();
+        assertEquals(4, rejected.size(), rejected.toString());
+        assertTrue(rejected.get(0).startsWith("annotations_final.csv line 11: mp3_path '../../secret.mp3'"),
+                rejected.get(0));
+        assertTrue(rejected.get(2).startsWith("annotations_final.csv line 13: mp3_path '/etc/passwd'"),
+                rejected.get(2));
+        Path out = tmp.resolve("tasks/mtt");
+        Task t = Task.load(TaskFolderWriter.write(draft, dir, out, true));
+        assertEquals(7, t.examples().size());
+        Path mp3 = dir.resolve("mp3").toAbsolutePath().normalize();
+        for (TaskDraft.Entry e : draft.entries()) {
+            assertTrue(e.audio().toAbsolutePath().normalize().startsWith(mp3), e.audio().toString());
+        }
+        try (var files = Files.walk(out)) {
+            List<String> copied = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
+            assertFalse(copied.contains("passwd") || copied.contains("secret.mp3"), copied.toString());
+        }
+        // the written report lists them too
+        assertTrue(Files.readString(out.resolve("import.json")).contains("line 13: mp3_path '/etc/passwd'"));
+    }
+
+    @Test
+    void mtatShortBadAndRepeatedRowsAreRejectedByLineAndAnEmptyFileIsAClearError() throws IOException {
+        Path dir = FakeDatasets.magnaTagATune(tmp.resolve("MTT"), MP3);
+        Path csv = dir.resolve("annotations_final.csv");
+        // line 11: too short; 12: a tag that is not 0/1; 13: the first clip again, with other tags
+        Files.writeString(csv, "\"99\"\t\"1\"\n" + mtatRow(100, "0/x.mp3", 0).replace("\t\"1\"", "\t\"yes\"")
+                + mtatRow(101, "0/a-track-01-0-29.mp3", 4), java.nio.file.StandardOpenOption.APPEND);
+        TaskDraft draft = Datasets.get("mtat").read(dir);
+        assertEquals(List.of("annotations_final.csv line 11: 2 fields, the header row has 57",
+                "annotations_final.csv line 12: tag 'guitar' is 'yes', expected 0 or 1",
+                "annotations_final.csv line 13: mp3_path '0/a-track-01-0-29.mp3' again (first on line 2, which is kept)"),
+                draft.report().rejected());
+        assertEquals(Map.of(Split.TRAIN, 3, Split.VALID, 2, Split.TEST, 2), Map.of(Split.TRAIN,
+                draft.report().clips(Split.TRAIN), Split.VALID, draft.report().clips(Split.VALID), Split.TEST,
+                draft.report().clips(Split.TEST)));
+        TaskDraft.Entry first = draft.entries().get(0);
+        assertTrue(first.audio().endsWith("0/a-track-01-0-29.mp3"));
+        assertFalse(first.fields().toString().contains("strings"), first.fields().toString()); // the first row's tags
+        Files.writeString(csv, "");
+        IOException empty = assertThrows(IOException.class, () -> Datasets.get("mtat").read(dir));
+        assertTrue(empty.getMessage().contains("annotations_final.csv: empty"), empty.getMessage());
+    }
+
+    @Test
+    void emoMusicRejectsNonFiniteAndRepeatedAnnotationsAndNamesAMissingColumn() throws IOException {
+        Path dir = FakeDatasets.emoMusic(tmp.resolve("emomusic"), MP3);
+        Path stat = dir.resolve("annotations/static_annotations.csv");
+        // song 3 (line 3) gets an infinite arousal; song 2 appears again with other values, song 5 with none
+        String text = Files.readString(stat).replace("3,5.0,0.9,5.5,1.1", "3,Infinity,0.9,5.5,1.1");
+        Files.writeString(stat, text + "2,9.9,0.9,1.0,1.1\n5,NaN,0.9,,1.1\n");
+        TaskDraft draft = Datasets.get("emomusic").read(dir);
+        assertEquals(List.of("static_annotations.csv line 3: song 3: mean_arousal is 'Infinity', not a finite number",
+                "static_annotations.csv line 9: song 2 again (first on line 2, which is kept)",
+                "static_annotations.csv line 10: song 5: mean_arousal is 'NaN', not a finite number"),
+                draft.report().rejected());
+        Task t = Task.load(TaskFolderWriter.write(draft, dir, tmp.resolve("tasks/emo"), false));
+        assertEquals(6, t.examples().size()); // song 3 left out
+        for (TaskExample e : t.examples()) {
+            assertTrue(Double.isFinite(e.targets()[0]) && Double.isFinite(e.targets()[1]), e.id());
+        }
+        double mean = t.examples().stream().filter(e -> e.split() != Split.TEST).mapToDouble(e -> e.targets()[0])
+                .average().orElseThrow();
+        assertEquals(0.0, mean, 1e-9); // the rejected rows play no part in the standardisation
+
+        Files.writeString(stat, "song_id,mean_arousal,std_arousal\n2,3.1,0.9\n");
+        IOException e = assertThrows(IOException.class, () -> Datasets.get("emomusic").read(dir));
+        assertTrue(e.getMessage().contains("static_annotations.csv") && e.getMessage().contains("'mean_valence'"),
+                e.getMessage());
+    }
+
+    @Test
+    void nsynthRejectsNotesWithoutAUsableLabelAndNotesListedTwice() throws IOException {
+        List<Note> notes = List.of(new Note("train", "bass", 40), new Note("train", "guitar", 60),
+                new Note("train", "vocal", 62), new Note("valid", "bass", 41), new Note("test", "reed", 72));
+        Path dir = FakeDatasets.nsynth(tmp.resolve("nsynth"), notes, 0.1);
+        Path examples = dir.resolve("nsynth-train/examples.json");
+        String json = Files.readString(examples).replace("\"pitch\": 40,", "\"pitch\": \"NaN\",")
+                .replace("\"pitch\": 60,", "").replace("\"guitar\"", "\"banjo\"");
+        json = json.substring(0, json.lastIndexOf('}')) + ",\n\"vocal_acoustic_002-062-100\": {\"pitch\": 10,"
+                + " \"instrument_family_str\": \"bass\"}\n}\n";
+        Files.writeString(examples, json);
+        TaskDraft pitch = Datasets.get("nsynth-pitch").read(dir);
+        List<String> rejected = pitch.report().rejected();
+        assertEquals(3, rejected.size(), rejected.toString());
+        assertTrue(rejected.get(0).startsWith("nsynth-train/examples.json line 2: note 'bass_acoustic_000-040-100'"
+                + " has no usable pitch"), rejected.get(0));
+        assertTrue(rejected.get(2).startsWith("nsynth-train/examples.json line 6: note 'vocal_acoustic_002-062-100'"
+                + " again (first on line 4"), rejected.get(2));
+        assertEquals(List.of("62"), pitch.entries().stream().filter(e -> e.split() == Split.TRAIN)
+                .map(e -> e.fields().get("label").asText()).toList());
+        TaskDraft instrument = Datasets.get("nsynth-instrument").read(dir);
+        assertEquals(List.of("bass", "vocal"), instrument.entries().stream().filter(e -> e.split() == Split.TRAIN)
+                .map(e -> e.fields().get("label").asText()).toList());
+        assertTrue(instrument.report().rejected().get(0).contains("'guitar_acoustic_001-060-100' has no usable"
+                + " instrument_family_str"), instrument.report().rejected().toString());
+    }
+
     /** The first three clips of each split list (so a probe has every split). */
     static List<String> threePerSplit() {
         List<String> out = new ArrayList<>();

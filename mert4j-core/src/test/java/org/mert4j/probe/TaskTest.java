@@ -55,6 +55,17 @@ class TaskTest {
     }
 
     @Test
+    void nonFiniteRegressionTargetsAreRefusedNamingTheLine(@TempDir Path dir) {
+        for (String bad : List.of("\"NaN\"", "\"-Infinity\"", "\"0.5\"", "null")) {
+            TaskFormatException e = assertThrows(TaskFormatException.class, () -> Task.load(task(dir, "regression",
+                    "{\"audio\": \"a.wav\", \"split\": \"train\", \"targets\": [0.1, 0.7]}",
+                    "{\"audio\": \"b.wav\", \"split\": \"valid\", \"targets\": [0.3, " + bad + "]}",
+                    "{\"audio\": \"c.wav\", \"split\": \"test\", \"targets\": [0.5, 0.5]}")), bad);
+            assertTrue(e.getMessage().contains("manifest.jsonl line 2: target 1 is " + bad), e.getMessage());
+        }
+    }
+
+    @Test
     void keyLabelsMustBeKeys(@TempDir Path dir) {
         TaskFormatException e = assertThrows(TaskFormatException.class, () -> Task.load(task(dir, "key",
                 "{\"audio\": \"a.wav\", \"split\": \"train\", \"label\": \"H major\"}")));

@@ -44,7 +44,20 @@ public final class RvqVae extends Module implements CodeTeacher {
     final List<Tensor> clusterSize = new ArrayList<>();
     final Tensor initialised;
 
+    /** A model with weights drawn from torch's generator as it stands (seeded or not). */
     public RvqVae(RvqVaeConfig config, String device) {
+        this(config, device, null);
+    }
+
+    /** A model with weights drawn from torch's generator seeded with {@code seed}: the same seed, the same model. */
+    public RvqVae(RvqVaeConfig config, String device, long seed) {
+        this(config, device, Long.valueOf(seed));
+    }
+
+    private RvqVae(RvqVaeConfig config, String device, Long seed) {
+        if (seed != null) {
+            torch.manual_seed(seed); // before any weight is drawn
+        }
         this.config = config;
         this.device = Devices.parse(device);
         int ch = config.channels();
@@ -220,6 +233,31 @@ public final class RvqVae extends Module implements CodeTeacher {
         Device cpu = new Device("cpu");
         for (Map.Entry<String, Tensor> e : allTensors().entrySet()) {
             out.put(e.getKey(), e.getValue().detach().to(cpu, torch.ScalarType.Float).contiguous());
+        }
+        return out;
+    }
+
+    /** The names of the tensors (parameters and codebooks) holding a NaN or an infinity; empty when all are finite. */
+    public List<String> nonFinite() {
+        Map<String, Tensor> all = allTensors();
+        List<String> out = new ArrayList<>();
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            List<Tensor> counts = new ArrayList<>();
+            Tensor total = null;
+            for (Tensor t : all.values()) {
+                Tensor bad = torch.isfinite(t).logical_not().sum();
+                counts.add(bad);
+                total = total == null ? bad : total.add(bad);
+            }
+            if (total == null || total.item_long() == 0) { // one synchronisation in the common case
+                return out;
+            }
+            int i = 0;
+            for (String name : all.keySet()) {
+                if (counts.get(i++).item_long() > 0) {
+                    out.add(name);
+                }
+            }
         }
         return out;
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -26,6 +27,11 @@ final class RvqVaeFolder {
     private RvqVaeFolder() {}
 
     static void save(RvqVae model, Path dir) {
+        List<String> bad = model.nonFinite();
+        if (!bad.isEmpty()) { // such a model encodes everything as code 0: never let it replace a good one
+            throw new NonFiniteWeightsException("not saved to " + dir + ": " + NonFiniteWeightsException.names(bad)
+                    + " hold NaN or infinite values" + (Files.exists(dir) ? "; the folder keeps its earlier save" : ""));
+        }
         Path target = dir.toAbsolutePath();
         Path parent = target.getParent();
         Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());

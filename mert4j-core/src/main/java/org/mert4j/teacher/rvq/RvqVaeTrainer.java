@@ -112,12 +112,26 @@ public final class RvqVaeTrainer {
             // left out and counted, as the pretraining trainer does (seen: NaN in every gradient of the encoder
             // or decoder at a random step, from a finite loss, also without the STFT term; cause not found)
             if (gradientsFinite()) {
-                optimizer.step();
+                try {
+                    optimizer.step();
+                } catch (RuntimeException e) { // AdamW's step size lr / (1 - beta1^t) may not fit a float (lr 1e38)
+                    throw new NonFiniteWeightsException("training diverged at step " + (step + 1) + ": the AdamW"
+                            + " update with learning rate " + options.lr() + " cannot be computed ("
+                            + e.getMessage().lines().findFirst().orElse("") + ")");
+                }
             } else {
                 skippedSteps++;
                 optimizer.zero_grad();
             }
             step++;
+            // a codebook's moving average or an update can still overflow (seen with --lr 1e30): stop there, so
+            // that no later save writes NaN codebooks (which encode everything as code 0)
+            List<String> bad = model.nonFinite();
+            if (!bad.isEmpty()) {
+                throw new NonFiniteWeightsException("training diverged at step " + step + ": "
+                        + NonFiniteWeightsException.names(bad) + " hold NaN or infinite values (learning rate "
+                        + options.lr() + "; " + skippedSteps + " earlier update(s) left out for non-finite gradients)");
+            }
             return new RvqStepStats(step, loss.item_double(), wave.item_double(), stft.item_double(),
                     commit.item_double(), perplexity);
         }

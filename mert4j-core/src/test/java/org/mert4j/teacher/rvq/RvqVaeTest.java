@@ -77,6 +77,37 @@ class RvqVaeTest {
     }
 
     @Test
+    void aSeedFixesTheInitialWeightsWhateverRanBefore() {
+        try (RvqVae a = new RvqVae(SMALL, "cpu", 7)) {
+            torch.randn(1000); // other users of torch's generator in between
+            try (RvqVae b = new RvqVae(SMALL, "cpu", 7)) {
+                for (String name : a.trainable().keySet()) {
+                    assertTrue(a.trainable().get(name).equal(b.trainable().get(name)), name);
+                }
+            }
+        }
+    }
+
+    @Test
+    void divergingTrainingStopsAndNonFiniteWeightsAreNeverSaved(@TempDir Path tmp) {
+        List<float[]> data = tones(2, 3);
+        try (RvqVae model = new RvqVae(SMALL, "cpu", 3)) {
+            Path dir = tmp.resolve("rvq");
+            model.save(dir);
+            RvqVaeTrainer trainer = new RvqVaeTrainer(model, new RvqTrainOptions(12, 2, 1e30, 1e-2, 3, 3200, true, 0.05));
+            NonFiniteWeightsException e = assertThrows(NonFiniteWeightsException.class, () -> trainer.train(data, null));
+            assertTrue(e.getMessage().startsWith("training diverged at step ") && e.getMessage().contains("NaN"),
+                    e.getMessage());
+            assertTrue(!model.nonFinite().isEmpty());
+            NonFiniteWeightsException save = assertThrows(NonFiniteWeightsException.class, () -> model.save(dir));
+            assertTrue(save.getMessage().contains("the folder keeps its earlier save"), save.getMessage());
+            try (RvqVae earlier = RvqVae.load(dir, "cpu")) {
+                assertEquals(List.of(), earlier.nonFinite());
+            }
+        }
+    }
+
+    @Test
     void saveLoadRoundTripGivesIdenticalCodes(@TempDir Path tmp) {
         RvqVae model = new RvqVae(SMALL, "cpu");
         new RvqVaeTrainer(model, new RvqTrainOptions(3, 2, 1e-3, 0, 3, 3200, false, 0)).train(tones(2, 5), null);
