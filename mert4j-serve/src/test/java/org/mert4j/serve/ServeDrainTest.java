@@ -23,7 +23,6 @@ import org.mert4j.model.MertModel;
 
 /** {@code mert serve} stopping while requests are in flight, over real HTTP with the tiny example model. */
 class ServeDrainTest {
-    static final ObjectMapper JSON = new ObjectMapper();
     static MertModel mert;
     static byte[] chords;
 
@@ -40,22 +39,6 @@ class ServeDrainTest {
         }
     }
 
-    static String error(String body) throws Exception {
-        return JSON.readTree(body).path("error").asText();
-    }
-
-    static String post(String path, int length, String... headers) {
-        return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: " + length
-                + "\r\n" + String.join("", Arrays.stream(headers).map(h -> h + "\r\n").toList()) + "\r\n";
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     // ---- shutdown
 
@@ -63,7 +46,7 @@ class ServeDrainTest {
     void anUploadPausingDuringTheDrainIsStillAnswered() throws Exception {
         MertServer s = ServeFixture.start(mert, ServeFixture.settings().drainSeconds(6).build());
         try (RawHttp c = new RawHttp(s.port())) {
-            c.send(post("/v1/embed", chords.length));
+            c.send(ServeFixture.rawPost("/v1/embed", chords.length));
             c.send(Arrays.copyOf(chords, chords.length / 2));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (ServeFixture.metric(s, "mert_uploads_reading") < 1 && System.nanoTime() < deadline) {
@@ -106,7 +89,7 @@ class ServeDrainTest {
             CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
             HttpResponse<String> r = inFlight.get(30, TimeUnit.SECONDS);
             assertEquals(503, r.statusCode(), r.body());
-            assertTrue(error(r.body()).contains("shutting down"), r.body());
+            assertTrue(ServeFixture.error(r.body()).contains("shutting down"), r.body());
             release.countDown();
             closing.get(30, TimeUnit.SECONDS);
         } finally {

@@ -76,4 +76,23 @@ final class ServeFixture {
         out.write(new byte[data]);
         return out.toByteArray();
     }
+
+    /** The {@code error} field of a JSON error answer. */
+    static String error(String body) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("error").asText();
+    }
+
+    /** The head of a raw HTTP/1.1 POST of {@code length} body bytes, for clients that send the body themselves. */
+    static String rawPost(String path, int length, String... headers) {
+        return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: " + length
+                + "\r\n" + String.join("", java.util.Arrays.stream(headers).map(h -> h + "\r\n").toList()) + "\r\n";
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -28,7 +28,6 @@ import org.mert4j.model.MertModel;
  * slow and broken uploads.
  */
 class ServeLimitsTest {
-    static final ObjectMapper JSON = new ObjectMapper();
     static MertModel mert;
     static byte[] chords;
 
@@ -45,22 +44,6 @@ class ServeLimitsTest {
         }
     }
 
-    static String error(String body) throws Exception {
-        return JSON.readTree(body).path("error").asText();
-    }
-
-    static String post(String path, int length, String... headers) {
-        return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: " + length
-                + "\r\n" + String.join("", Arrays.stream(headers).map(h -> h + "\r\n").toList()) + "\r\n";
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     // ---- /metrics
 
@@ -98,7 +81,7 @@ class ServeLimitsTest {
             long start = System.nanoTime();
             HttpResponse<String> r = ServeFixture.post(s, "/v1/embed", wav);
             assertEquals(413, r.statusCode(), r.body());
-            assertTrue(error(r.body()).contains("60 s (--max-seconds)"), r.body());
+            assertTrue(ServeFixture.error(r.body()).contains("60 s (--max-seconds)"), r.body());
             assertTrue((System.nanoTime() - start) / 1e9 < 60, "refused only after embedding it");
             assertEquals(0, windows.get(), "windows ran before the refusal");
             assertEquals(200, ServeFixture.post(s, "/v1/embed", chords).statusCode());
@@ -129,13 +112,13 @@ class ServeLimitsTest {
         BatchEncoder model = ServeFixture.encoder(mert);
         BatchEncoder slow = (w, pool) -> {
             windows.addAndGet(w.size());
-            sleep(20);
+            ServeFixture.sleep(20);
             return model.encode(w, pool);
         };
         try (MertServer s = ServeFixture.start(mert, ServeFixture.settings().maxBatch(1).build(), slow)) {
             byte[] wav = ServeFixture.silentWav(8, 8 * 600); // 600 s: 120 windows
             try (RawHttp c = new RawHttp(s.port())) {
-                c.send(post("/v1/embed?pool=none&layers=-1", wav.length,
+                c.send(ServeFixture.rawPost("/v1/embed?pool=none&layers=-1", wav.length,
                         progress ? "Accept: application/x-ndjson" : "X-Nothing: 0"));
                 c.send(wav);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -161,7 +144,7 @@ class ServeLimitsTest {
                 counting(windows))) {
             HttpResponse<String> all = ServeFixture.post(s, "/v1/embed?pool=none", chords);
             assertEquals(422, all.statusCode(), all.body());
-            assertTrue(error(all.body()).contains("limit of 1 MiB (--max-answer-mb"), all.body());
+            assertTrue(ServeFixture.error(all.body()).contains("limit of 1 MiB (--max-answer-mb"), all.body());
             assertEquals(0, windows.get(), "windows ran before the refusal");
             HttpResponse<String> one = ServeFixture.post(s, "/v1/embed?pool=none&layers=-1", chords);
             assertEquals(200, one.statusCode(), one.body());
@@ -177,7 +160,7 @@ class ServeLimitsTest {
         try (MertServer s = ServeFixture.start(mert, ServeFixture.settings().maxQueue(1).uploadSeconds(3).build());
              RawHttp slow = new RawHttp(s.port())) {
             long start = System.nanoTime();
-            slow.send(post("/v1/embed", 100_000));
+            slow.send(ServeFixture.rawPost("/v1/embed", 100_000));
             CompletableFuture<RawHttp.Reply> answer = CompletableFuture.supplyAsync(() -> {
                 try {
                     for (int i = 0; i < 100; i++) { // a byte every 100 ms: each one keeps the connection alive
@@ -199,7 +182,7 @@ class ServeLimitsTest {
             RawHttp.Reply r = answer.get(30, TimeUnit.SECONDS);
             assertNotNull(r);
             assertEquals(408, r.status(), r.head() + r.body());
-            assertTrue(error(r.body()).contains("3 s (--upload-seconds)"), r.body());
+            assertTrue(ServeFixture.error(r.body()).contains("3 s (--upload-seconds)"), r.body());
             // without the deadline the body would be awaited until the idle timeout, 30 s after the last byte
             assertTrue((System.nanoTime() - start) / 1e9 < 25, "the upload was not ended at its deadline");
         }
@@ -217,15 +200,15 @@ class ServeLimitsTest {
                     StandardCharsets.ISO_8859_1));
             assertEquals(400, chunked.status(), chunked.head() + chunked.body());
             try (RawHttp shortBody = new RawHttp(s.port())) {
-                shortBody.send(post("/v1/embed", 1000));
+                shortBody.send(ServeFixture.rawPost("/v1/embed", 1000));
                 shortBody.send(Arrays.copyOf(chords, 10));
                 shortBody.shutdownOutput(); // 10 bytes of 1000, then the body ends
                 RawHttp.Reply r = shortBody.reply();
                 assertEquals(400, r.status(), r.head() + r.body());
-                assertTrue(error(r.body()).contains("incomplete upload"), r.body());
+                assertTrue(ServeFixture.error(r.body()).contains("incomplete upload"), r.body());
             }
             try (RawHttp aborted = new RawHttp(s.port())) {
-                aborted.send(post("/v1/embed", 100_000));
+                aborted.send(ServeFixture.rawPost("/v1/embed", 100_000));
                 aborted.send(Arrays.copyOf(chords, 10));
                 Thread.sleep(200);
             } // the connection drops mid-upload

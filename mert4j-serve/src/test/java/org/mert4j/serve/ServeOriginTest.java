@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.util.Arrays;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +14,6 @@ import org.mert4j.model.MertModel;
 
 /** {@code mert serve} against DNS rebinding and cross-site requests, over real HTTP with the tiny example model. */
 class ServeOriginTest {
-    static final ObjectMapper JSON = new ObjectMapper();
     static MertModel mert;
     static byte[] chords;
 
@@ -32,22 +30,6 @@ class ServeOriginTest {
         }
     }
 
-    static String error(String body) throws Exception {
-        return JSON.readTree(body).path("error").asText();
-    }
-
-    static String post(String path, int length, String... headers) {
-        return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: " + length
-                + "\r\n" + String.join("", Arrays.stream(headers).map(h -> h + "\r\n").toList()) + "\r\n";
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     // ---- DNS rebinding and cross-site requests
 
@@ -60,7 +42,7 @@ class ServeOriginTest {
                 RawHttp.Reply r = RawHttp.exchange(port, "GET /v1/info HTTP/1.1\r\nHost: " + host
                         + "\r\nConnection: close\r\n\r\n", new byte[0]);
                 assertEquals(403, r.status(), host + ": " + r.body());
-                assertTrue(error(r.body()).contains("--allowed-host"), r.body());
+                assertTrue(ServeFixture.error(r.body()).contains("--allowed-host"), r.body());
             }
             for (String host : List.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port, "music.example",
                     "MUSIC.example:" + port)) {
@@ -73,13 +55,13 @@ class ServeOriginTest {
             assertEquals(200, health.status());
 
             // what a page of another site can send without asking: a text/plain POST
-            RawHttp.Reply origin = RawHttp.exchange(port, post("/v1/embed", chords.length, "Content-Type: text/plain",
+            RawHttp.Reply origin = RawHttp.exchange(port, ServeFixture.rawPost("/v1/embed", chords.length, "Content-Type: text/plain",
                     "Origin: http://attacker.example"), chords);
             assertEquals(403, origin.status(), origin.body());
-            RawHttp.Reply fetchSite = RawHttp.exchange(port, post("/v1/embed", chords.length,
+            RawHttp.Reply fetchSite = RawHttp.exchange(port, ServeFixture.rawPost("/v1/embed", chords.length,
                     "Content-Type: text/plain", "Sec-Fetch-Site: cross-site"), chords);
             assertEquals(403, fetchSite.status(), fetchSite.body());
-            RawHttp.Reply nullOrigin = RawHttp.exchange(port, post("/v1/embed", chords.length, "Origin: null"), chords);
+            RawHttp.Reply nullOrigin = RawHttp.exchange(port, ServeFixture.rawPost("/v1/embed", chords.length, "Origin: null"), chords);
             assertEquals(403, nullOrigin.status(), nullOrigin.body());
             // the server's own page, and clients that are not browsers
             RawHttp.Reply own = RawHttp.exchange(port, "POST /v1/embed HTTP/1.1\r\nHost: 127.0.0.1:" + port
