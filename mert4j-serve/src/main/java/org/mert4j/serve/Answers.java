@@ -36,12 +36,25 @@ final class Answers {
         }
     }
 
+    /** Bodies up to this size are read before an error answer to a POST (see {@link #error}). */
+    private static final long SMALL_BODY = 1 << 20;
+
     /** Sends the error as JSON; false when part of a body was out already (a file being streamed). */
     static boolean error(Request request, Response response, ApiException e) {
         if (response.isCommitted()) {
             return false;
         }
         if ("POST".equals(request.getMethod())) {
+            long declared = request.getLength();
+            if (declared >= 0 && declared <= SMALL_BODY) {
+                // a small upload refused before it was read (a missing token) is read to its end first: a client
+                // still sending it when the connection closes gets its socket reset and loses this answer
+                try {
+                    Content.Source.consumeAll(request);
+                } catch (IOException | RuntimeException ignored) {
+                    // the client went away or sent less: the answer below is all that is left to try
+                }
+            }
             // the upload may be refused before it was read: Jetty then drops the connection, so tell the client
             // not to send its next request on it (else that request meets a closed socket)
             response.getHeaders().put(HttpHeader.CONNECTION, "close");

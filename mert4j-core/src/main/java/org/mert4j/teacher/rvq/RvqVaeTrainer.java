@@ -8,6 +8,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.Context;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -65,6 +66,23 @@ public final class RvqVaeTrainer {
 
     /** One optimisation step on a batch [B, N] of audio (N a multiple of the hop). */
     public RvqStepStats step(float[][] batch) {
+        // oneDNN's CPU convolution backward leaves parts of the input gradient unwritten (stride 1, kernel > 1),
+        // so gradients were NaN whenever the reused memory held NaN (at random steps, after other native work):
+        // libtorch's own CPU convolutions run instead while a step trains (this setting is process-wide)
+        if (!model.device().is_cpu()) {
+            return trainStep(batch);
+        }
+        Context context = torch.globalContext();
+        boolean mkldnn = context.userEnabledMkldnn();
+        context.setUserEnabledMkldnn(false);
+        try {
+            return trainStep(batch);
+        } finally {
+            context.setUserEnabledMkldnn(mkldnn);
+        }
+    }
+
+    private RvqStepStats trainStep(float[][] batch) {
         int n = batch[0].length;
         if (n % model.config().hopLength() != 0) {
             throw new IllegalArgumentException("crop length " + n + " is not a multiple of the hop " + model.config().hopLength());
@@ -109,8 +127,7 @@ public final class RvqVaeTrainer {
             optimizer.zero_grad();
             loss.backward();
             // a non-finite gradient would turn every weight into NaN through Adam's moments: that update is
-            // left out and counted, as the pretraining trainer does (seen: NaN in every gradient of the encoder
-            // or decoder at a random step, from a finite loss, also without the STFT term; cause not found)
+            // left out and counted, as the pretraining trainer does
             if (gradientsFinite()) {
                 try {
                     optimizer.step();

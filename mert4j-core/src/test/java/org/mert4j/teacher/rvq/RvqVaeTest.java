@@ -107,6 +107,33 @@ class RvqVaeTest {
         }
     }
 
+    /** Allocates and frees tensors full of NaN, so that memory handed out next holds NaN until written. */
+    static void fillFreedMemoryWithNaN() {
+        List<org.bytedeco.pytorch.Tensor> held = new ArrayList<>();
+        for (long n = 16; n <= (1L << 22); n *= 2) {
+            for (int k = 0; k < 8; k++) {
+                held.add(torch.full(new long[] {n + k * 3}, new org.bytedeco.pytorch.Scalar(Float.NaN)));
+            }
+        }
+        held.forEach(org.bytedeco.pytorch.Tensor::close);
+    }
+
+    @Test
+    void noStepReadsMemoryItDidNotWrite() {
+        // oneDNN's CPU convolution backward left parts of the input gradient unwritten (stride 1, kernel > 1):
+        // NaN gradients whenever the reused memory held NaN, so at random steps after other native work
+        List<float[]> data = tones(2, 5);
+        try (RvqVae model = new RvqVae(SMALL, "cpu", 5)) {
+            RvqVaeTrainer trainer = new RvqVaeTrainer(model, new RvqTrainOptions(1, 2, 3e-3, 1e-2, 5, 6400, true, 0.05));
+            Random rng = new Random(5);
+            for (int i = 0; i < 6; i++) {
+                fillFreedMemoryWithNaN();
+                trainer.step(RvqVaeTrainer.randomCrops(data, 2, 6400, rng));
+            }
+            assertEquals(0, trainer.skippedSteps(), "updates left out for non-finite gradients");
+        }
+    }
+
     @Test
     void saveLoadRoundTripGivesIdenticalCodes(@TempDir Path tmp) {
         RvqVae model = new RvqVae(SMALL, "cpu");
