@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -16,29 +15,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mert4j.model.MertModel;
 
 /** {@code mert serve} stopping while requests are in flight, over real HTTP with the tiny example model. */
-class ServeDrainTest {
-    static MertModel mert;
-    static byte[] chords;
-
-    @BeforeAll
-    static void load() throws Exception {
-        mert = MertModel.load(ServeFixture.MODEL);
-        chords = Files.readAllBytes(ServeFixture.CHORDS);
-    }
-
-    @AfterAll
-    static void free() {
-        if (mert != null) {
-            mert.close();
-        }
-    }
-
+class ServeDrainTest extends ServeModelTest {
 
     // ---- shutdown
 

@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,33 +16,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mert4j.model.MertModel;
 
 /**
  * {@code mert serve} against clients that do not play fair, over real HTTP with the tiny example model: odd
  * methods and paths, audio that decodes to hours, frame-level answers past the limit, clients that hang up,
  * slow and broken uploads.
  */
-class ServeLimitsTest {
-    static MertModel mert;
-    static byte[] chords;
-
-    @BeforeAll
-    static void load() throws Exception {
-        mert = MertModel.load(ServeFixture.MODEL);
-        chords = Files.readAllBytes(ServeFixture.CHORDS);
-    }
-
-    @AfterAll
-    static void free() {
-        if (mert != null) {
-            mert.close();
-        }
-    }
-
+class ServeLimitsTest extends ServeModelTest {
 
     // ---- /metrics
 

@@ -3,33 +3,13 @@ package org.mert4j.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mert4j.model.MertModel;
 
 /** {@code mert serve} against DNS rebinding and cross-site requests, over real HTTP with the tiny example model. */
-class ServeOriginTest {
-    static MertModel mert;
-    static byte[] chords;
-
-    @BeforeAll
-    static void load() throws Exception {
-        mert = MertModel.load(ServeFixture.MODEL);
-        chords = Files.readAllBytes(ServeFixture.CHORDS);
-    }
-
-    @AfterAll
-    static void free() {
-        if (mert != null) {
-            mert.close();
-        }
-    }
-
+class ServeOriginTest extends ServeModelTest {
 
     // ---- DNS rebinding and cross-site requests
 
