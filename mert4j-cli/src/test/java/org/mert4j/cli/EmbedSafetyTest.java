@@ -139,7 +139,7 @@ class EmbedSafetyTest {
         assertTrue(after.err().contains("nothing to do"), after::toString);
     }
 
-    // ---- item 5: truncated FLAC and MP3 ----
+    // ---- item 5: truncated FLAC, MP3 and WAV ----
 
     @Test
     void truncatedFilesAreEmbeddedWithAWarningSayingHowMuchWasDecoded() throws IOException {
@@ -150,13 +150,16 @@ class EmbedSafetyTest {
             Files.write(music.resolve("cut-" + name), java.util.Arrays.copyOf(whole, whole.length * 6 / 10));
             Files.write(music.resolve(name), whole);
         }
+        // FFmpeg sizes a WAV by the file: only its header's data size tells that it was cut short
+        byte[] wav = Files.readAllBytes(Wav.write(music.resolve("tone.wav"), 3.0, 24000, 3));
+        Files.write(music.resolve("cut-tone.wav"), java.util.Arrays.copyOf(wav, wav.length * 6 / 10));
         Cli.Result r = Cli.run("embed", "--model", TINY, "--out", tmp.resolve("feats").toString(), music.toString());
         assertEquals(0, r.exitCode(), r::toString);
-        for (String name : List.of("cut-chords-24k.flac", "cut-arpeggio-44k-stereo.mp3")) {
+        for (String name : List.of("cut-chords-24k.flac", "cut-arpeggio-44k-stereo.mp3", "cut-tone.wav")) {
             assertTrue(r.err().lines().anyMatch(l -> l.contains("warning") && l.contains(name)
                     && l.contains("decoded") && l.contains("truncated")), () -> name + "\n" + r);
         }
-        assertEquals(2, r.err().lines().filter(l -> l.startsWith("mert embed: warning")).count(),
+        assertEquals(3, r.err().lines().filter(l -> l.startsWith("mert embed: warning")).count(),
                 "complete files: no warning\n" + r);
     }
 

@@ -312,6 +312,8 @@ class ServeHttpTest {
                 "cannot decode");
         assertError(400, post("/v1/embed", Arrays.copyOf(flac, 3000)), "truncated");
         assertError(400, post("/v1/embed", Arrays.copyOf(flac, flac.length / 2)), "truncated");
+        byte[] wav = Files.readAllBytes(org.mert4j.testing.Wav.write(tmp.resolve("tone.wav"), 3.0, 24000, 3));
+        assertError(400, post("/v1/embed", Arrays.copyOf(wav, wav.length * 6 / 10)), "truncated");
         assertError(400, post("/v1/search", Arrays.copyOf(flac, 200)), "");
         byte[] big = new byte[(int) UPLOAD_LIMIT + 1];
         new Random(1).nextBytes(big);

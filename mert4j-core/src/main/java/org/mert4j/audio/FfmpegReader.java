@@ -233,6 +233,10 @@ final class FfmpegReader implements AutoCloseable {
     }
 
     private double declaredLength() {
+        double wav = WavHeader.declaredSeconds(file); // FFmpeg takes a WAV's length from the file's size
+        if (wav > 0) {
+            return wav;
+        }
         if (fmt.duration_estimation_method() != AVFMT_DURATION_FROM_STREAM) {
             return Double.NaN;
         }

@@ -6,12 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mert4j.testing.Wav;
 
 class AudioStreamTest {
 
@@ -71,5 +77,50 @@ class AudioStreamTest {
         Path p = Path.of("no-such-dir", "missing.flac");
         AudioDecodeException e = assertThrows(AudioDecodeException.class, () -> AudioStream.open(p));
         assertTrue(e.getMessage().contains("missing.flac") && e.getMessage().contains("not found"), e.getMessage());
+    }
+
+    /** FFmpeg sizes a WAV by the file, so a WAV cut short is found through its header's data size. */
+    @Test
+    void aTruncatedWavIsReportedAndAWholeOneIsNot(@TempDir Path tmp) throws IOException {
+        String name = "three-seconds.wav";
+        Path file = Wav.write(tmp.resolve("whole.wav"), 3.0, 44100, 5);
+        for (Path complete : List.of(file, Fixtures.path("known_s16.wav"), Fixtures.path("known_s24.wav"),
+                Fixtures.path("known_s32.wav"), Fixtures.path("known_f32.wav"))) {
+            try (AudioStream whole = AudioStream.open(complete)) {
+                while (whole.read() != null) {
+                    // to the end
+                }
+                assertNull(whole.lengthWarning(), "a complete file: " + complete);
+            }
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        Path cut = Files.write(tmp.resolve(name), Arrays.copyOf(bytes, bytes.length * 6 / 10));
+        try (AudioStream in = AudioStream.open(cut)) {
+            while (in.read() != null) {
+                // to the end
+            }
+            String warning = in.lengthWarning();
+            assertTrue(warning != null && warning.contains("truncated"), String.valueOf(warning));
+        }
+        // a streaming writer's open size (0xFFFFFFFF) declares nothing
+        byte[] open = bytes.clone();
+        int data = indexOf(open, "data".getBytes(StandardCharsets.US_ASCII));
+        Arrays.fill(open, data + 4, data + 8, (byte) 0xff);
+        Path unsized = Files.write(tmp.resolve("open-" + name), Arrays.copyOf(open, open.length * 6 / 10));
+        try (AudioStream in = AudioStream.open(unsized)) {
+            while (in.read() != null) {
+                // to the end
+            }
+            assertNull(in.lengthWarning());
+        }
+    }
+
+    private static int indexOf(byte[] b, byte[] what) {
+        for (int i = 0; i + what.length <= b.length; i++) {
+            if (Arrays.equals(Arrays.copyOfRange(b, i, i + what.length), what)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no data chunk");
     }
 }

@@ -67,7 +67,7 @@ class RvqVaeTest {
         System.out.printf("RVQ-VAE training: held-out waveform L1 %.3f -> %.3f; training loss (wave L1 + STFT) %.3f (steps 1-5)"
                 + " -> %.3f (steps 36-40), mean perplexity of the last 5 steps %s; last %s; %d update(s) left out%n",
                 before, after, first, last, Arrays.toString(perplexity), end, trainer.skippedSteps());
-        assertTrue(trainer.skippedSteps() <= 8, trainer.skippedSteps() + " of 40 updates left out");
+        assertEquals(0, trainer.skippedSteps(), "updates left out for non-finite gradients");
         // a clear margin: at least 30% lower on held-out tones after 40 steps (measured: about 50% lower)
         assertTrue(after < 0.7 * before, "held-out waveform L1 went from " + before + " to " + after);
         for (double p : perplexity) {
