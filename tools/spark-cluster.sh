@@ -76,6 +76,7 @@ ensure_home() {
         return
     fi
     command -v mvn >/dev/null || die "mvn is needed to fetch Spark's jars from Maven Central"
+    # Maven's output (even with -q -B some versions write colour resets) goes to stderr: `home` is captured
     echo "spark-cluster: fetching Spark's jars into $HOME_DIR/jars (once)" >&2
     mkdir -p "$HOME_DIR/jars" "$HOME_DIR/conf"
     local profile=()
@@ -84,7 +85,7 @@ ensure_home() {
     mvn -q -B -o -f "$ROOT/tools/spark/pom.xml" "${profile[@]}" dependency:copy-dependencies \
             -DoutputDirectory="$HOME_DIR/jars" -DincludeScope=runtime >/dev/null 2>&1 \
         || mvn -q -B -f "$ROOT/tools/spark/pom.xml" "${profile[@]}" dependency:copy-dependencies \
-            -DoutputDirectory="$HOME_DIR/jars" -DincludeScope=runtime \
+            -DoutputDirectory="$HOME_DIR/jars" -DincludeScope=runtime >&2 \
         || die "could not fetch Spark's jars (see the Maven output above)"
     cat >"$HOME_DIR/conf/log4j2.properties" <<'EOF'
 rootLogger.level = warn

@@ -41,11 +41,18 @@ public final class LineChart {
     private final boolean logY;
     private final List<Series> series = new ArrayList<>();
     private boolean integerX;
+    private String yLabel;
 
     public LineChart(String title, String xLabel, boolean logY) {
         this.title = title;
         this.xLabel = xLabel;
         this.logY = logY;
+    }
+
+    /** A name for the y axis, written along it. */
+    public LineChart yLabel(String label) {
+        this.yLabel = label;
+        return this;
     }
 
     /** The x values are counts (steps, layers): ticks at whole numbers only. */
@@ -271,6 +278,12 @@ public final class LineChart {
         g.setColor(Color.DARK_GRAY);
         g.drawRect(left, top, right - left, bottom - top);
         g.drawString(xLabel, (left + right) / 2 - fm.stringWidth(xLabel) / 2, bottom + 34);
+        if (yLabel != null) {
+            java.awt.geom.AffineTransform unrotated = g.getTransform();
+            g.rotate(-Math.PI / 2); // (x, y) now lands at (y, -x): text reads upwards along the axis
+            g.drawString(yLabel, -((top + bottom) / 2 + fm.stringWidth(yLabel) / 2), ox + 14);
+            g.setTransform(unrotated);
+        }
         java.awt.Shape clip = g.getClip();
         g.setClip(left + 1, top + 1, right - left - 1, bottom - top - 1);
         int n = series.size();
@@ -368,15 +381,27 @@ public final class LineChart {
         }
     }
 
-    private static double[] logTicks(double lo, double hi) {
-        List<Double> t = new ArrayList<>();
-        for (double d = Math.ceil(lo); d <= Math.floor(hi); d++) {
-            t.add(d);
+    /**
+     * Ticks of a log axis ({@code lo} and {@code hi} are powers of ten): the powers of ten inside it, or, over
+     * less than two decades, the 1-2-5 values (then every whole multiple) of each decade, so labels read 3, not
+     * 3.162278.
+     */
+    static double[] logTicks(double lo, double hi) {
+        for (int[] mantissas : new int[][] {{1}, {1, 2, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9}}) {
+            List<Double> t = new ArrayList<>();
+            for (double d = Math.floor(lo); d <= Math.ceil(hi); d++) {
+                for (int m : mantissas) {
+                    double v = d + Math.log10(m);
+                    if (v >= lo - 1e-9 && v <= hi + 1e-9) {
+                        t.add(v);
+                    }
+                }
+            }
+            if (t.size() >= 2) {
+                return t.stream().mapToDouble(Double::doubleValue).toArray();
+            }
         }
-        if (t.size() < 2) {
-            return ticks(lo, hi, 4, false);
-        }
-        return t.stream().mapToDouble(Double::doubleValue).toArray();
+        return new double[] {lo, hi}; // within one step of 10^(1/9): the ends themselves
     }
 
     private static String format(double v) {

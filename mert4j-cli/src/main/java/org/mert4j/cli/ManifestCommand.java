@@ -154,20 +154,20 @@ public final class ManifestCommand implements Callable<Integer> {
                 Manifest.Split split = m.split(validPercent, seed);
                 split.train().write(trainFile);
                 split.valid().write(validFile);
-                err.printf(Locale.ROOT, "mert manifest: %s (%d files, %.2f h), %s (%d files, %.2f h)%n", trainFile,
-                        split.train().size(), split.train().totalSeconds() / 3600, validFile,
-                        split.valid().size(), split.valid().totalSeconds() / 3600);
+                err.printf(Locale.ROOT, "mert manifest: %s (%s, %.2f h), %s (%s, %.2f h)%n", trainFile,
+                        Counts.of(split.train().size(), "file"), split.train().totalSeconds() / 3600, validFile,
+                        Counts.of(split.valid().size(), "file"), split.valid().totalSeconds() / 3600);
             } else {
                 m.write(trainFile);
-                err.printf(Locale.ROOT, "mert manifest: %s (%d files, %.2f h at %d Hz)%n", trainFile, m.size(),
+                err.printf(Locale.ROOT, "mert manifest: %s (%s, %.2f h at %d Hz)%n", trainFile, Counts.of(m.size(), "file"),
                         m.totalSeconds() / 3600, sampleRate);
             }
             if (tooShort > 0) {
-                err.printf(Locale.ROOT, "mert manifest: left out %d files shorter than %s s%n", tooShort,
+                err.printf(Locale.ROOT, "mert manifest: left out %s shorter than %s s%n", Counts.of(tooShort, "file"),
                         minSeconds > 0 ? Double.toString(minSeconds) : "0 (empty)");
             }
             if (failures.count() > 0) {
-                err.println("mert manifest: " + failures.count() + " files could not be listed; they are in "
+                err.println("mert manifest: " + Counts.of(failures.count(), "file") + " could not be listed; they are in "
                         + failures.file());
                 return ExitCode.SOME_FAILED;
             }

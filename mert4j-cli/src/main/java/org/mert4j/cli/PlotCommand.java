@@ -64,7 +64,7 @@ public final class PlotCommand implements Callable<Integer> {
             throw new UsageException(metrics + " has no training steps yet");
         }
         double[] steps = column(train, "step");
-        LineChart loss = new LineChart("loss", "step", true).integerX().line("total", steps, column(train, "loss"));
+        LineChart loss = new LineChart("loss", "step", true).integerX().yLabel("loss (log)").line("total", steps, column(train, "loss"));
         for (String[] part : new String[][] {{"acoustic", "acoustic"}, {"cqt", "cqt"}, {"feature penalty", "penalty"}}) {
             double[] values = column(train, part[1]);
             // a term switched off (weight 0) is 0 throughout: on a log axis it would only squash the others
@@ -75,7 +75,7 @@ public final class PlotCommand implements Callable<Integer> {
         if (!valid.isEmpty()) {
             loss.points("validation", column(valid, "step"), column(valid, "valid_loss"));
         }
-        LineChart acc = new LineChart("masked accuracy", "step", false).integerX();
+        LineChart acc = new LineChart("masked accuracy", "step", false).integerX().yLabel("accuracy");
         int k = train.get(0).path("accuracy").size();
         for (int c = 0; c < k; c++) {
             acc.line("codebook " + c, steps, element(train, "accuracy", c));
@@ -88,17 +88,18 @@ public final class PlotCommand implements Callable<Integer> {
         List<LineChart> charts = new ArrayList<>(List.of(loss, acc));
         List<JsonNode> withCqt = valid.stream().filter(n -> n.has("valid_cqt_error")).toList();
         if (!withCqt.isEmpty()) {
-            charts.add(new LineChart("validation CQT error (mean squared)", "step", false).integerX()
+            charts.add(new LineChart("validation CQT error (mean squared)", "step", false).integerX().yLabel("error")
                     .points("validation", column(withCqt, "step"), column(withCqt, "valid_cqt_error")));
         }
-        LineChart grad = new LineChart("gradient norm (before clipping)", "step", true).integerX()
+        LineChart grad = new LineChart("gradient norm (before clipping)", "step", true).integerX().yLabel("norm (log)")
                 .line("|g|", steps, column(train, "grad_norm"));
-        LineChart lr = new LineChart("learning rate", "step", false).integerX().line("lr", steps, column(train, "lr"));
+        LineChart lr = new LineChart("learning rate", "step", false).integerX().yLabel("lr").line("lr", steps, column(train, "lr"));
         Path target = out != null ? out : run.resolve("curves.png");
         charts.add(grad);
         charts.add(lr);
         LineChart.writePng(target, charts, 2);
-        spec.commandLine().getErr().println("mert plot: " + train.size() + " steps -> " + target);
+        spec.commandLine().getErr().println("mert plot: " + Counts.of(train.size(), "logged step") + " (up to step "
+                + Math.round(steps[steps.length - 1]) + ") -> " + target);
         return ExitCode.OK;
     }
 

@@ -269,17 +269,22 @@ public final class ProbeCommand implements Callable<Integer> {
     private void plot(Task task, List<ProbeResult> all, String main, Path out) throws java.io.IOException {
         List<ProbeResult> perLayer = all.stream().filter(r -> r.features().equals(main) && !r.layers().equals("all"))
                 .toList();
-        LineChart chart = new LineChart(task.name() + ": test " + task.metric() + " per layer", "layer", false)
-                .integerX();
-        double maxLayer = Math.max(1, perLayer.size() - 1);
-        if (!perLayer.isEmpty()) {
-            chart.line(main, perLayer.stream().mapToDouble(r -> Double.parseDouble(r.layers())).toArray(),
-                    perLayer.stream().mapToDouble(ProbeResult::test).toArray());
+        if (perLayer.isEmpty()) {
+            // the weighted sum alone (--layers all) has no layer axis to draw along
+            spec.commandLine().getErr().println("mert probe: no layers.png for " + task.name() + ": it plots one"
+                    + " result per layer (--layers sweep or a list); results.json has the weighted sum");
+            return;
         }
+        LineChart chart = new LineChart(task.name() + ": test " + task.metric() + " per layer", "hidden state", false)
+                .integerX().yLabel("test " + task.metric());
+        double[] layers = perLayer.stream().mapToDouble(r -> Double.parseDouble(r.layers())).toArray();
+        double minLayer = java.util.Arrays.stream(layers).min().orElse(0);
+        double maxLayer = Math.max(minLayer + 1, java.util.Arrays.stream(layers).max().orElse(1));
+        chart.line(main, layers, perLayer.stream().mapToDouble(ProbeResult::test).toArray());
         for (ProbeResult r : all) {
             if (r.layers().equals("all")) {
                 String label = r.features() + (r.features().equals(main) ? " (weighted)" : "");
-                chart.line(label, new double[] {0, maxLayer}, new double[] {r.test(), r.test()});
+                chart.line(label, new double[] {minLayer, maxLayer}, new double[] {r.test(), r.test()});
             }
         }
         LineChart.writePng(out.resolve("layers.png"), List.of(chart), 1);

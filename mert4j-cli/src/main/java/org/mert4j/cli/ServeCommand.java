@@ -57,8 +57,8 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  mert serve --model MERT-v1-95M --index feats.idx --audio-root music/",
-            "  curl --data-binary @song.flac http://127.0.0.1:8080/v1/embed?layers=6",
-            "  curl --data-binary @clip.mp3 'http://127.0.0.1:8080/v1/search?k=5'",
+            "  curl --data-binary @song.flac http://127.0.0.1:8765/v1/embed?layers=6",
+            "  curl --data-binary @clip.mp3 'http://127.0.0.1:8765/v1/search?k=5'",
             "",
             "Exit status: 0 after a stop, 2 usage or model error."})
 public final class ServeCommand implements Callable<Integer> {
@@ -86,8 +86,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Address to bind. Default: ${DEFAULT-VALUE} (this machine only).")
     private String host;
 
-    @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "Port (0: any free one)."
-            + " Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--quiet", description = "No line per request on stderr (by default: client, time, method,"
+            + " path, status, bytes, milliseconds; never the query, which may hold the token).")
+    private boolean quiet;
+
+    @Option(names = "--port", defaultValue = "8765", paramLabel = "N", description = "Port (0: any free one)."
+            + " Default: ${DEFAULT-VALUE} (not 8080, which Spark's master UI takes).")
     private int port;
 
     @Option(names = "--max-batch", defaultValue = "8", paramLabel = "N",
@@ -186,9 +190,13 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             idx = index == null ? null : VectorIndex.open(index);
             server = MertServer.start(settings, config, source.displayName(),
-                    (windows, pool) -> mert.encodeWindows(windows, all, pool), idx, root);
+                    (windows, pool) -> mert.encodeWindows(windows, all, pool), idx, root, quiet ? null : this::logRequest);
         } catch (IOException e) {
             stop();
+            if (String.valueOf(e.getMessage()).contains("Failed to bind")) {
+                throw new UsageException("cannot listen on " + host + ":" + port + ": the port is in use (or not ours"
+                        + " to take); give another with --port N, or --port 0 for any free one");
+            }
             throw new UsageException("cannot start: " + e.getMessage());
         } catch (Exception e) {
             stop();
@@ -222,6 +230,14 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    private void logRequest(String line) {
+        PrintWriter err = spec.commandLine().getErr();
+        synchronized (err) {
+            err.println(line);
+            err.flush();
+        }
+    }
+
     /** Drains and stops the server, then frees the index and the model: once, from the signal or the main thread. */
     private synchronized void stop() {
         if (stopped) {
@@ -229,7 +245,13 @@ public final class ServeCommand implements Callable<Integer> {
         }
         stopped = true;
         if (server != null) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf("mert serve: stopping: requests in flight get up to %d s to finish%n", drainSeconds);
+            err.flush();
+            long start = System.nanoTime();
             server.close();
+            err.printf(java.util.Locale.ROOT, "mert serve: stopped after %.1f s%n", (System.nanoTime() - start) / 1e9);
+            err.flush();
         }
         if (idx != null) {
             try {

@@ -14,6 +14,9 @@ import org.mert4j.audio.AudioDecoder;
 import org.mert4j.audio.AudioFiles;
 import org.mert4j.audio.Resampler;
 import org.mert4j.audio.Waveform;
+import org.mert4j.hub.HubModels;
+import org.mert4j.hub.HubSettings;
+import org.mert4j.hub.RepoId;
 import org.mert4j.io.Npy;
 import org.mert4j.teacher.rvq.CodeTeacher;
 import org.mert4j.teacher.CodeTeacherFolders;
@@ -40,7 +43,7 @@ import picocli.CommandLine.Spec;
             "RVQ-VAE trained here for users without EnCodec weights."},
         footer = {"", "Examples:",
             "  mert teacher train-rvq --audio music/ --out rvq-teacher --steps 20000",
-            "  mert teacher encode --teacher-model encodec_24khz song.flac \\",
+            "  mert teacher encode --teacher-model facebook/encodec_24khz song.flac \\",
             "                      --out song.codes.npy"})
 public final class TeacherCommand implements Runnable {
     @Spec
@@ -152,7 +155,10 @@ public final class TeacherCommand implements Runnable {
                 err.println("mert teacher train-rvq: skipping " + p.path() + ": " + p.reason());
             }
             double seconds = 0;
+            ProgressBar decoding = ProgressBar.forLongRun(err, files.size(), "mert teacher train-rvq: decoding");
+            int decoded = 0;
             for (Path f : files) {
+                decoding.update(decoded++, seconds, f.getFileName().toString(), false);
                 try {
                     float[] x = load(f, config.sampleRate());
                     if (x.length == 0) {
@@ -165,12 +171,15 @@ public final class TeacherCommand implements Runnable {
                     err.println("mert teacher train-rvq: skipping " + f + ": " + e.getMessage());
                 }
             }
+            decoding.update(files.size(), seconds, null, true);
+            decoding.clear();
             if (clips.isEmpty()) {
                 err.println("mert teacher train-rvq: error: none of the " + files.size() + " audio files could be read");
                 return ExitCode.SOME_FAILED;
             }
-            err.printf(Locale.ROOT, "training %s on %d files (%.1f s of audio), %d steps of %d x %.2f s on %s%n", config,
-                    clips.size(), seconds, steps, batch, segment, device);
+            err.printf(Locale.ROOT, "training %s on %s (%.1f s of audio), %d steps of %d x %.2f s on %s%n", config,
+                    Counts.of(clips.size(), "file"), seconds, steps, batch, segment, device);
+            err.flush();
             RvqVae model = new RvqVae(config, device, seed); // seeded before its weights are drawn: repeatable
             RvqTrainOptions d2 = RvqTrainOptions.defaults();
             RvqTrainOptions options = new RvqTrainOptions(steps, batch, lr, d2.weightDecay(), seed,
@@ -179,6 +188,7 @@ public final class TeacherCommand implements Runnable {
             boolean interactive = ProgressBar.interactive();
             long start = System.nanoTime();
             int every = Math.max(1, steps / 20);
+            long[] lastLine = {start};
             int[] saved = {0};
             try {
                 trainer.train(clips, s -> {
@@ -186,8 +196,11 @@ public final class TeacherCommand implements Runnable {
                     if (interactive) {
                         err.print("\r" + line);
                         err.flush();
-                    } else if (s.step() % every == 0 || s.step() == steps) {
+                    } else if (s.step() == 1 || s.step() % every == 0 || s.step() == steps
+                            || System.nanoTime() - lastLine[0] > 60e9) { // the first step, 20 lines, or one a minute
                         err.println(line);
+                        err.flush();
+                        lastLine[0] = System.nanoTime();
                     }
                     if (saveEvery > 0 && s.step() % saveEvery == 0 && s.step() < steps) {
                         model.save(out);
@@ -253,7 +266,7 @@ public final class TeacherCommand implements Runnable {
                 "or an RVQ-VAE from 'mert teacher train-rvq' (model_type 'mert4j_rvq_vae'). The audio is decoded,",
                 "mixed to mono and resampled to the teacher's rate (24 kHz); frames = ceil(samples / 320), 75 Hz."},
             footer = {"", "Examples:",
-                "  mert teacher encode --teacher-model encodec_24khz song.flac \\",
+                "  mert teacher encode --teacher-model facebook/encodec_24khz song.flac \\",
                 "                      --out song.codes.npy",
                 "  mert teacher encode --teacher-model rvq-teacher clip.wav --out clip.npy \\",
                 "                      --device cuda",
@@ -262,8 +275,10 @@ public final class TeacherCommand implements Runnable {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--teacher-model", required = true, paramLabel = "DIR", description = "Teacher model folder.")
-        private Path teacher;
+        @Option(names = "--teacher-model", required = true, paramLabel = "DIR|ID",
+                description = "Teacher model folder, or a Hub id (facebook/encodec_24khz: fetched into the Hugging"
+                        + " Face cache once).")
+        private String teacher;
 
         @Parameters(index = "0", paramLabel = "FILE", description = "Audio file.")
         private Path file;
@@ -274,6 +289,22 @@ public final class TeacherCommand implements Runnable {
         @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE}).")
         private String device;
 
+        /** The folder --teacher-model names, or the Hub snapshot of its id. */
+        private Path teacherFolder() {
+            Path dir = Path.of(teacher);
+            if (Files.isDirectory(dir)) {
+                return dir;
+            }
+            if (RepoId.looksLikeId(teacher)) {
+                return HubModels.locate(teacher, HubSettings.fromEnvironment(),
+                        DownloadBar.forCommand(spec.commandLine().getErr()));
+            }
+            throw new UsageException("--teacher-model " + teacher + ": no such folder. EnCodec comes from the Hub:"
+                    + " give its id, facebook/encodec_24khz (fetched into the Hugging Face cache), or a folder"
+                    + " holding its config.json and model.safetensors; an RVQ-VAE folder comes from"
+                    + " 'mert teacher train-rvq'");
+        }
+
         @Mixin
         private VerboseOption verbose;
 
@@ -282,7 +313,7 @@ public final class TeacherCommand implements Runnable {
             if (!Files.isRegularFile(file)) {
                 throw new UsageException("audio file not found: " + file);
             }
-            try (CodeTeacher t = CodeTeacherFolders.load(teacher, device)) {
+            try (CodeTeacher t = CodeTeacherFolders.load(teacherFolder(), device)) {
                 float[] mono = load(file, t.sampleRate());
                 if (mono.length == 0) {
                     spec.commandLine().getErr().println("mert teacher encode: error: " + file + ": no audio samples");

@@ -47,6 +47,74 @@ class IndexCommandTest {
         assertTrue(p.out().contains("\"track\":\"arpeggio-44k-stereo\""), p.out());
     }
 
+    /** 40 pooled embeddings [3, 8] in 8 groups, written as 'mert embed' would (without its record). */
+    static Path groupedFeatures(Path dir) throws Exception {
+        java.util.Random r = new java.util.Random(3);
+        for (int g = 0; g < 8; g++) {
+            float[] centre = new float[8];
+            for (int j = 0; j < 8; j++) {
+                centre[j] = (float) r.nextGaussian();
+            }
+            for (int i = 0; i < 5; i++) {
+                float[] v = new float[24];
+                for (int j = 0; j < 24; j++) {
+                    v[j] = centre[j % 8] + 0.2f * (float) r.nextGaussian();
+                }
+                Npy.writeFloats(dir.resolve("g" + g + "/t" + i + ".npy"), v, 3, 8);
+            }
+        }
+        return dir;
+    }
+
+    @Test
+    void eitherKindBuildsAndAllNeighboursAreWrittenAsJsonLines() throws Exception {
+        Path grouped = groupedFeatures(tmp.resolve("grouped"));
+        Path hnsw = tmp.resolve("grouped-hnsw.idx");
+        Cli.Result h = Cli.run("index", "build", "--embeddings", grouped.toString(), "--layer", "1", "--kind", "hnsw",
+                "--out", hnsw.toString());
+        assertEquals(0, h.exitCode(), h.toString());
+        assertTrue(h.out().startsWith("indexed 40 tracks (layer 1, 8-d)"), h.out());
+        assertTrue(java.nio.file.Files.readString(hnsw.resolve("mert-index.json")).contains("\"kind\" : \"hnsw\""));
+        assertTrue(!java.nio.file.Files.exists(hnsw.resolve("write.lock")), "a finished index holds no lock");
+
+        Path ivf = tmp.resolve("grouped-ivf.idx");
+        Cli.Result b = Cli.run("index", "build", "--embeddings", grouped.toString(), "--layer", "1", "--out",
+                ivf.toString());
+        assertEquals(0, b.exitCode(), b.toString());
+        assertTrue(b.out().contains("13 lists") && b.out().contains("probed per query (recall@10"), b.out());
+
+        for (Path idx : java.util.List.of(hnsw, ivf)) {
+            Path out = tmp.resolve(idx.getFileName() + ".jsonl");
+            Cli.Result n = Cli.run("index", "neighbours", idx.toString(), "--all", "-k", "4", "--out", out.toString());
+            assertEquals(0, n.exitCode(), n.toString());
+            java.util.List<String> lines = java.nio.file.Files.readAllLines(out);
+            assertEquals(40, lines.size());
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            for (String line : lines) {
+                com.fasterxml.jackson.databind.JsonNode row = json.readTree(line);
+                String track = row.get("track").asText();
+                assertEquals(4, row.get("neighbours").size(), line);
+                for (com.fasterxml.jackson.databind.JsonNode nb : row.get("neighbours")) {
+                    assertTrue(!nb.get("track").asText().equals(track), "itself left out: " + line);
+                }
+                // tight groups of 5: the 4 nearest are the rest of the group
+                String group = track.substring(0, track.indexOf('/'));
+                for (com.fasterxml.jackson.databind.JsonNode nb : row.get("neighbours")) {
+                    assertTrue(nb.get("track").asText().startsWith(group + "/"), idx + ": " + line);
+                }
+            }
+        }
+
+        Cli.Result mixed = Cli.run("index", "build", "--embeddings", grouped.toString(), "--layer", "1", "--kind",
+                "hnsw", "--lists", "4", "--out", tmp.resolve("mixed.idx").toString());
+        assertEquals(ExitCode.USAGE, mixed.exitCode(), mixed.toString());
+        assertTrue(mixed.err().contains("--lists is a setting of --kind ivf"), mixed.err());
+        Cli.Result kind = Cli.run("index", "build", "--embeddings", grouped.toString(), "--layer", "1", "--kind",
+                "tree", "--out", tmp.resolve("tree.idx").toString());
+        assertEquals(ExitCode.USAGE, kind.exitCode(), kind.toString());
+        assertTrue(kind.err().contains("expected ivf or hnsw"), kind.err());
+    }
+
     @Test
     void badFilesAreSkippedAndReportedWithExitCodeOne() throws Exception {
         Path mixed = tmp.resolve("mixed");
@@ -56,7 +124,7 @@ class IndexCommandTest {
                 tmp.resolve("mixed.idx").toString());
         assertEquals(ExitCode.SOME_FAILED, b.exitCode(), b.toString());
         assertTrue(b.err().contains("frames.npy"), b.err());
-        assertTrue(b.out().startsWith("indexed 1 tracks"), b.out());
+        assertTrue(b.out().startsWith("indexed 1 track ("), b.out());
 
         // no model recorded: --audio needs --model
         Cli.Result q = Cli.run("index", "query", tmp.resolve("mixed.idx").toString(), "--audio", AUDIO + "/chords-24k.flac");

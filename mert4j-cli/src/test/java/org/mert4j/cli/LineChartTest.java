@@ -83,4 +83,19 @@ class LineChartTest {
     private static List<Double> boxed(double[] a) {
         return java.util.Arrays.stream(a).boxed().toList();
     }
+
+    @org.junit.jupiter.api.Test
+    void logTicksAreRoundNumbersEvenWithinOneDecade() {
+        for (double[] range : new double[][] {{0.3, 0.9}, {2.5, 4}, {0.011, 0.5}, {1, 1000}}) {
+            double[] t = LineChart.logTicks(Math.log10(range[0]), Math.log10(range[1]));
+            org.junit.jupiter.api.Assertions.assertTrue(t.length >= 2, java.util.Arrays.toString(range));
+            for (double v : t) {
+                double x = Math.pow(10, v);
+                double mantissa = x / Math.pow(10, Math.floor(Math.log10(x) + 1e-9));
+                org.junit.jupiter.api.Assertions.assertEquals(Math.round(mantissa), mantissa, 1e-9,
+                        x + " is not a round tick for " + java.util.Arrays.toString(range));
+                org.junit.jupiter.api.Assertions.assertTrue(x >= range[0] * (1 - 1e-9) && x <= range[1] * (1 + 1e-9));
+            }
+        }
+    }
 }

@@ -75,6 +75,12 @@ class ServeShutdownTest {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the server did not exit after SIGTERM");
             assertTrue((System.nanoTime() - start) / 1e9 >= 3, "the request did not wait for company as configured");
             assertEquals(0, p.exitValue(), "exit status after SIGTERM, as --help says\n" + log + drain.get());
+            String rest = drain.get(10, TimeUnit.SECONDS);
+            // a line per request (path, never the query), and the stop said as it begins and ends
+            assertTrue(Pattern.compile("\"POST /v1/embed\" 200 \\d+ \\d+ms").matcher(rest).find(), rest);
+            assertTrue(Pattern.compile("\"GET /metrics\" 200").matcher(rest).find(), rest);
+            assertTrue(rest.indexOf("mert serve: stopping") < rest.indexOf("mert serve: stopped after")
+                    && rest.contains("mert serve: stopping"), rest);
         } finally {
             p.destroyForcibly();
         }
@@ -92,6 +98,16 @@ class ServeShutdownTest {
             assertEquals(0, p.exitValue(), "exit status after SIGINT, as --help says\n" + log);
         } finally {
             p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPortInUseIsRefusedNamingThePortOption() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Cli.Result r = Cli.run("serve", "--model", Path.of("..", "examples", "tiny-mert").toString(), "--port",
+                    Integer.toString(taken.getLocalPort()), "--threads", "1");
+            assertEquals(ExitCode.USAGE, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("in use") && r.err().contains("--port"), r.toString());
         }
     }
 

@@ -104,6 +104,17 @@ class TeacherCommandTest {
         assertTrue(none.err().contains("no training audio"), none.toString());
         Cli.Result noModel = Cli.run("teacher", "encode", "--teacher-model", tmp.toString(), "x.wav", "--out", "o.npy");
         assertEquals(2, noModel.exitCode(), noModel.toString());
+        Path wav;
+        try {
+            wav = org.mert4j.testing.Wav.write(tmp.resolve("a.wav"), 0.5, 24000, 1);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Cli.Result missing = Cli.run("teacher", "encode", "--teacher-model", tmp.resolve("encodec_24khz").toString(),
+                wav.toString(), "--out", tmp.resolve("o.npy").toString());
+        assertEquals(2, missing.exitCode(), missing.toString());
+        assertTrue(missing.err().contains("no such folder") && missing.err().contains("facebook/encodec_24khz"),
+                missing.toString());
         Cli.Result help = Cli.run("teacher", "encode", "--help");
         assertEquals(0, help.exitCode());
         assertTrue(help.out().contains("Examples"), help.toString());

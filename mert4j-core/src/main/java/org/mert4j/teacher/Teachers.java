@@ -8,7 +8,7 @@ import java.util.Map;
  * The label teachers by name, for {@code mert labels --teacher NAME}. Other modules add theirs with
  * {@link #register} (e.g. in a static initialiser that the command line touches):
  * <pre>{@code
- * Teachers.register("encodec", new EncodecTeacherFactory());
+ * Teachers.register("my-teacher", new MyTeacherFactory()); // a TeacherFactory
  * }</pre>
  */
 public final class Teachers {

@@ -54,6 +54,63 @@ class CpuEncoderTest {
         }
     }
 
+    /**
+     * The plan mirrors the plain encoder's forward pass, so every setting the config accepts that changes the
+     * forward pass is varied here, one at a time from both fixtures: a setting the plan forgets fails.
+     */
+    @ParameterizedTest(name = "{0}: {1} = {2}")
+    @CsvSource({
+        "postln-group, hidden_act, gelu_new", "postln-group, hidden_act, relu", "postln-group, hidden_act, silu",
+        "preln-layer, hidden_act, gelu_pytorch_tanh", "preln-layer, hidden_act, swish",
+        "postln-group, feat_extract_activation, relu", "preln-layer, feat_extract_activation, silu",
+        "postln-group, feat_extract_norm, layer", "preln-layer, feat_extract_norm, group",
+        "postln-group, do_stable_layer_norm, true", "preln-layer, do_stable_layer_norm, false",
+        "postln-group, conv_bias, true", "preln-layer, conv_bias, true",
+        "postln-group, num_conv_pos_embeddings, 15", "preln-layer, num_conv_pos_embeddings, 8",
+        "postln-group, num_conv_pos_embedding_groups, 1", "preln-layer, num_conv_pos_embedding_groups, 8",
+        "postln-group, feat_proj_layer_norm, false", "preln-layer, feat_proj_layer_norm, false",
+        "postln-group, layer_norm_eps, 1e-3", "preln-layer, num_attention_heads, 2",
+        "postln-group, feature_extractor_cqt, true", "preln-layer, feature_extractor_cqt, true"})
+    void planEqualsThePlainEncoderForEverySetting(String fixture, String key, String value) {
+        com.fasterxml.jackson.databind.node.ObjectNode json = RandomEncoders.config(fixture);
+        com.fasterxml.jackson.databind.JsonNode old = json.get(key);
+        if (old != null && old.isBoolean()) {
+            json.put(key, Boolean.parseBoolean(value));
+        } else if (old != null && old.isNumber() && !value.contains(".") && !value.contains("e")) {
+            json.put(key, Integer.parseInt(value));
+        } else if (old != null && old.isNumber()) {
+            json.put(key, Double.parseDouble(value));
+        } else {
+            json.put(key, value);
+        }
+        if (key.equals("feature_extractor_cqt")) {
+            json.put("feature_extractor_cqt_bins", 84); // 7 octaves of 12
+        }
+        MertEncoder encoder = RandomEncoders.of(json, 31);
+        try (CpuEncoder plan = new CpuEncoder(encoder, CpuInferenceOptions.DEFAULT);
+             PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
+            Tensor wave = twoClips();
+            List<Tensor> want = encoder.forward(wave);
+            List<Tensor> got = plan.forward(wave);
+            assertEquals(want.size(), got.size(), "L+1 hidden states");
+            for (int l = 0; l < want.size(); l++) {
+                float[] a = Tensors.toFloats(want.get(l));
+                float[] b = Tensors.toFloats(got.get(l));
+                assertEquals(a.length, b.length, key + " = " + value + ", state " + l);
+                double largest = 0;
+                double diff = 0;
+                for (int i = 0; i < a.length; i++) {
+                    largest = Math.max(largest, Math.abs(a[i]));
+                    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+                }
+                assertTrue(diff <= 1e-4 * Math.max(1, largest), fixture + " with " + key + " = " + value + ", state "
+                        + l + ": max difference " + diff + " (largest " + largest + ")");
+            }
+        } finally {
+            encoder.close();
+        }
+    }
+
     @Test
     void int8PlanFollowsThePlainEncoder() {
         MertEncoder encoder = RandomEncoders.of("postln-group", true, 22);

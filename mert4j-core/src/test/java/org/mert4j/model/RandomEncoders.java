@@ -19,13 +19,21 @@ final class RandomEncoders {
     private RandomEncoders() {}
 
     static MertEncoder of(String fixture, boolean convBias, long seed) {
-        ObjectNode json;
+        ObjectNode json = config(fixture);
+        json.put("conv_bias", convBias);
+        return of(json, seed);
+    }
+
+    /** A fixture's config.json, to change before building an encoder of it. */
+    static ObjectNode config(String fixture) {
         try {
-            json = (ObjectNode) new ObjectMapper().readTree(Fixtures.ROOT.resolve(fixture).resolve("config.json").toFile());
+            return (ObjectNode) new ObjectMapper().readTree(Fixtures.ROOT.resolve(fixture).resolve("config.json").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        json.put("conv_bias", convBias);
+    }
+
+    static MertEncoder of(ObjectNode json, long seed) {
         torch.manual_seed(seed);
         MertEncoder encoder = new MertEncoder(MertConfig.fromJson(json));
         encoder.eval();

@@ -6,7 +6,7 @@ package org.mert4j.index;
  * @param beamWidth      candidates examined while inserting a node (efConstruction)
  * @param searchWidth    candidates collected per query before the best k are returned (efSearch); at least k
  */
-public record HnswParams(int maxConnections, int beamWidth, int searchWidth) {
+public record HnswParams(int maxConnections, int beamWidth, int searchWidth) implements IndexParams {
     /**
      * Lucene's own graph defaults (M 16, efConstruction 100) and 400 candidates per query: on 10,000 random
      * 128-d vectors recall@10 is 0.81 with 100 candidates, 0.95 with 200 and 0.99 with 400
@@ -24,5 +24,10 @@ public record HnswParams(int maxConnections, int beamWidth, int searchWidth) {
         if (searchWidth < 1) {
             throw new IllegalArgumentException("HNSW search width must be at least 1, got " + searchWidth);
         }
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.HNSW;
     }
 }

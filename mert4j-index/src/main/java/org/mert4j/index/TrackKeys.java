@@ -15,4 +15,20 @@ final class TrackKeys {
         int dot = s.lastIndexOf('.');
         return dot > 0 ? s.substring(0, dot) : s;
     }
+
+    /**
+     * The one key of {@code sameStem} (the keys sharing the track's file name stem, up to a few).
+     * @throws IllegalArgumentException naming the track when none or several keys match
+     */
+    static String onlyByStem(String track, java.util.List<String> sameStem) {
+        if (sameStem.size() == 1) {
+            return sameStem.get(0);
+        }
+        if (sameStem.isEmpty()) {
+            throw new IllegalArgumentException(track + ": not in the index (neither as a key nor by file name "
+                    + stem(track) + ")");
+        }
+        throw new IllegalArgumentException(track + ": several tracks share the file name " + stem(track)
+                + ", give the full key, one of " + sameStem);
+    }
 }

@@ -2,102 +2,44 @@ package org.mert4j.index;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
-import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.FloatVectorValues;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.ReaderUtil;
-import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.index.Term;
-import org.apache.lucene.search.DocIdSetIterator;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.store.FSDirectory;
-import org.apache.lucene.util.Bits;
-
 /**
- * A nearest-neighbour index written by {@link VectorIndexWriter}, opened for queries. Approximate: the
- * HNSW graph finds most, not always all, of the exact top k; {@link HnswParams#searchWidth} trades speed
- * for recall. Safe for concurrent queries.
+ * A similarity index of track embeddings under cosine similarity, opened for queries: an inverted-file index
+ * ({@link IvfParams}) or an HNSW graph on Lucene ({@link HnswParams}), as {@link IndexMetadata#kind} says.
+ * Safe for concurrent queries.
  */
-public final class VectorIndex implements AutoCloseable {
-    private final IndexMetadata metadata;
-    private final FSDirectory directory;
-    private final DirectoryReader reader;
-    private final IndexSearcher searcher;
+public interface VectorIndex extends AutoCloseable {
 
-    private VectorIndex(IndexMetadata metadata, FSDirectory directory, DirectoryReader reader) {
-        this.metadata = metadata;
-        this.directory = directory;
-        this.reader = reader;
-        this.searcher = new IndexSearcher(reader);
-    }
-
-    public static VectorIndex open(Path dir) throws IOException {
+    /** Opens the index in {@code dir}, whichever kind it is. */
+    static VectorIndex open(Path dir) throws IOException {
         IndexMetadata meta = IndexMetadata.read(dir);
-        FSDirectory directory = FSDirectory.open(dir);
-        try {
-            return new VectorIndex(meta, directory, DirectoryReader.open(directory));
-        } catch (IOException | RuntimeException e) {
-            directory.close();
-            throw new IOException(dir + ": cannot open the Lucene index: " + e.getMessage(), e);
-        }
+        return switch (meta.kind()) {
+            case IVF -> IvfIndex.open(dir, meta);
+            case HNSW -> HnswIndex.open(dir, meta);
+            case SHARDED -> ShardedIndex.open(dir, meta);
+        };
     }
 
-    public IndexMetadata metadata() {
-        return metadata;
+    IndexMetadata metadata();
+
+    /** Number of tracks. */
+    int size();
+
+    /** The k tracks most similar to {@code query}, best first. */
+    default List<Neighbour> search(float[] query, int k) throws IOException {
+        return search(query, k, Set.of());
     }
 
-    public int size() {
-        return reader.numDocs();
-    }
-
-    /** The k tracks most similar to {@code query}, best first, with the index's default search width. */
-    public List<Neighbour> search(float[] query, int k) throws IOException {
-        return search(query, k, metadata.hnsw().searchWidth(), Set.of());
-    }
-
-    /**
-     * The k tracks most similar to {@code query}, best first, leaving out the keys in {@code exclude}.
-     * @param searchWidth candidates the graph search collects (raised to k plus the excluded count if smaller)
-     */
-    public List<Neighbour> search(float[] query, int k, int searchWidth, Set<String> exclude) throws IOException {
-        if (query.length != metadata.dimension()) {
-            throw new IllegalArgumentException("query vector has " + query.length + " values, the index holds "
-                    + metadata.dimension() + " (built from layer " + metadata.layer() + ")");
-        }
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be at least 1, got " + k);
-        }
-        k = Math.min(k, size()); // more than the index holds cannot be found, and must not be allocated
-        int width = Math.max(searchWidth, k + exclude.size());
-        TopDocs top = searcher.search(new KnnFloatVectorQuery(VectorIndexWriter.VECTOR, query, width), width);
-        List<Neighbour> out = new ArrayList<>(k);
-        for (ScoreDoc sd : top.scoreDocs) {
-            String track = searcher.storedFields().document(sd.doc).get(VectorIndexWriter.TRACK);
-            if (exclude.contains(track)) {
-                continue;
-            }
-            // Lucene scores cosine similarity as (1 + cos) / 2 so that scores are positive
-            out.add(new Neighbour(track, 2 * sd.score - 1));
-            if (out.size() == k) {
-                break;
-            }
-        }
-        return out;
-    }
+    /** The k tracks most similar to {@code query}, best first, leaving out the keys in {@code exclude}. */
+    List<Neighbour> search(float[] query, int k, Set<String> exclude) throws IOException;
 
     /** The k tracks most similar to a track already in the index, itself left out. */
-    public List<Neighbour> similarTo(String track, int k) throws IOException {
+    default List<Neighbour> similarTo(String track, int k) throws IOException {
         String key = resolve(track);
-        return search(vector(key), k, metadata.hnsw().searchWidth(), Set.of(key));
+        return search(vector(key), k, Set.of(key));
     }
 
     /**
@@ -105,66 +47,53 @@ public final class VectorIndex implements AutoCloseable {
      * name stem (so {@code music/song.flac} finds {@code song} from a folder of {@code .npy} files).
      * @throws IllegalArgumentException naming the track when none or several keys match
      */
-    public String resolve(String track) throws IOException {
-        TopDocs exact = searcher.search(new TermQuery(new Term(VectorIndexWriter.TRACK, track)), 1);
-        if (exact.totalHits.value > 0) {
-            return track;
-        }
-        TopDocs byStem = searcher.search(new TermQuery(new Term(VectorIndexWriter.STEM, TrackKeys.stem(track))), 6);
-        if (byStem.scoreDocs.length == 1) {
-            return searcher.storedFields().document(byStem.scoreDocs[0].doc).get(VectorIndexWriter.TRACK);
-        }
-        if (byStem.scoreDocs.length == 0) {
-            throw new IllegalArgumentException(track + ": not in the index (neither as a key nor by file name "
-                    + TrackKeys.stem(track) + ")");
-        }
-        List<String> keys = new ArrayList<>();
-        for (ScoreDoc sd : byStem.scoreDocs) {
-            keys.add(searcher.storedFields().document(sd.doc).get(VectorIndexWriter.TRACK));
-        }
-        throw new IllegalArgumentException(track + ": several tracks share the file name " + TrackKeys.stem(track)
-                + ", give the full key, one of " + keys);
-    }
+    String resolve(String track) throws IOException;
 
-    /** The stored vector of an index key. */
-    public float[] vector(String key) throws IOException {
-        TopDocs hit = searcher.search(new TermQuery(new Term(VectorIndexWriter.TRACK, key)), 1);
-        if (hit.scoreDocs.length == 0) {
-            throw new IllegalArgumentException(key + ": not in the index");
-        }
-        int doc = hit.scoreDocs[0].doc;
-        LeafReaderContext leaf = reader.leaves().get(ReaderUtil.subIndex(doc, reader.leaves()));
-        FloatVectorValues values = leaf.reader().getFloatVectorValues(VectorIndexWriter.VECTOR);
-        int local = doc - leaf.docBase;
-        if (values == null || values.advance(local) != local) {
-            throw new IllegalStateException(key + ": document has no vector");
-        }
-        return values.vectorValue().clone();
-    }
+    /** The vector of an index key, as it was added. */
+    float[] vector(String key) throws IOException;
 
     /** Every track and its vector, in index order (for views of the whole catalogue, such as a 2-D map). */
-    public void forEachVector(BiConsumer<String, float[]> action) throws IOException {
-        for (LeafReaderContext leaf : reader.leaves()) {
-            FloatVectorValues values = leaf.reader().getFloatVectorValues(VectorIndexWriter.VECTOR);
-            if (values == null) {
-                continue;
-            }
-            Bits live = leaf.reader().getLiveDocs();
-            StoredFields stored = leaf.reader().storedFields();
-            for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
-                if (live == null || live.get(doc)) {
-                    action.accept(stored.document(doc).get(VectorIndexWriter.TRACK), values.vectorValue().clone());
-                }
+    void forEachVector(BiConsumer<String, float[]> action) throws IOException;
+
+    /** Receives the neighbours of one track of {@link #allNeighbours}. */
+    interface NeighboursSink {
+        void accept(String track, List<Neighbour> neighbours) throws IOException;
+    }
+
+    /**
+     * The k most similar other tracks of every track, in index order: what duplicate detection and "more
+     * like this" for a whole catalogue need. This default asks one query per track; an index may answer
+     * many tracks per matrix product.
+     * @param progress told the number of tracks done so far, now and then
+     */
+    default void allNeighbours(int k, NeighboursSink sink, java.util.function.LongConsumer progress)
+            throws IOException {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + k);
+        }
+        List<String> keys = new java.util.ArrayList<>(size());
+        forEachVector((key, v) -> keys.add(key));
+        long done = 0;
+        for (String key : keys) {
+            sink.accept(key, search(vector(key), k, Set.of(key)));
+            if (++done % 1000 == 0) {
+                progress.accept(done);
             }
         }
+        progress.accept(done);
     }
 
     @Override
-    public void close() throws IOException {
-        try {
-            reader.close();
-        } finally {
-            directory.close();
+    void close() throws IOException;
+
+    /** Refuses a query of the wrong length, or a k below 1, naming what the index holds. */
+    static void checkQuery(IndexMetadata metadata, float[] query, int k) {
+        if (query.length != metadata.dimension()) {
+            throw new IllegalArgumentException("query vector has " + query.length + " values, the index holds "
+                    + metadata.dimension() + " (built from layer " + metadata.layer() + ")");
+        }
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
     }
 }

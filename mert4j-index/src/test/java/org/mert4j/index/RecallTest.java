@@ -11,8 +11,9 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Approximate search against exact search on 10,000 random vectors. */
 class RecallTest {
@@ -24,8 +25,9 @@ class RecallTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void recallAtTenAgainstExactSearchIsAtLeast95Percent() throws IOException {
+    @ParameterizedTest
+    @EnumSource(value = IndexParams.Kind.class, names = {"IVF", "HNSW"})
+    void recallAtTenAgainstExactSearchIsAtLeast95Percent(IndexParams.Kind kind) throws IOException {
         Random rnd = new Random(42);
         float[][] vectors = new float[COUNT][];
         for (int i = 0; i < COUNT; i++) {
@@ -33,7 +35,8 @@ class RecallTest {
         }
         Path dir = tmp.resolve("idx");
         long t0 = System.nanoTime();
-        try (VectorIndexWriter w = new VectorIndexWriter(dir, DIM, 0, null, "random", HnswParams.DEFAULT)) {
+        try (VectorIndexWriter w = VectorIndexWriter.create(dir, DIM, 0, null, "random",
+                VectorIndexTest.params(kind))) {
             for (int i = 0; i < COUNT; i++) {
                 w.add("t" + i, vectors[i]);
             }
@@ -66,9 +69,9 @@ class RecallTest {
             }
         }
         double recall = hits / (QUERIES * K);
-        System.out.printf(Locale.ROOT, "HNSW recall@%d over %d random %d-d vectors, %d queries: %.4f;"
+        System.out.printf(Locale.ROOT, "%s recall@%d over %d random %d-d vectors, %d queries: %.4f;"
                         + " build %.2f s, %.3f ms/query, max |cosine - exact| %.2e%n",
-                K, COUNT, DIM, QUERIES, recall, buildSeconds, queryNanos / 1e6 / QUERIES, maxScoreError);
+                kind, K, COUNT, DIM, QUERIES, recall, buildSeconds, queryNanos / 1e6 / QUERIES, maxScoreError);
         assertTrue(recall >= 0.95, "recall@10 " + recall + " below 0.95");
         // the reported cosine is recomputed from Lucene's float score: a few float32 ulps
         assertTrue(maxScoreError < 1e-5, "cosine differs from exact by " + maxScoreError);

@@ -12,16 +12,22 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.mert4j.io.Npy;
 
 class VectorIndexTest {
     @TempDir
     Path tmp;
 
-    private Path build(float[][] vectors, String[] keys) throws IOException {
+    static IndexParams params(IndexParams.Kind kind) {
+        return kind == IndexParams.Kind.IVF ? IvfParams.DEFAULT : HnswParams.DEFAULT;
+    }
+
+    private Path build(IndexParams.Kind kind, float[][] vectors, String[] keys) throws IOException {
         Path dir = tmp.resolve("idx");
-        try (VectorIndexWriter w = new VectorIndexWriter(dir, vectors[0].length, 3, "models/tiny", "feats",
-                HnswParams.DEFAULT)) {
+        try (VectorIndexWriter w = VectorIndexWriter.create(dir, vectors[0].length, 3, "models/tiny", "feats",
+                params(kind))) {
             for (int i = 0; i < keys.length; i++) {
                 w.add(keys[i], vectors[i]);
             }
@@ -29,10 +35,11 @@ class VectorIndexTest {
         return dir;
     }
 
-    @Test
-    void metadataRoundTripsAndVectorsAreStoredAsGiven() throws IOException {
+    @ParameterizedTest
+    @EnumSource(value = IndexParams.Kind.class, names = {"IVF", "HNSW"})
+    void metadataRoundTripsAndVectorsAreStoredAsGiven(IndexParams.Kind kind) throws IOException {
         float[][] v = {{1, 0, 0}, {0.9f, 0.1f, 0}, {0, 1, 0}, {0, 0, 1}};
-        Path dir = build(v, new String[] {"a/one", "a/two", "b/three", "four"});
+        Path dir = build(kind, v, new String[] {"a/one", "a/two", "b/three", "four"});
         try (VectorIndex idx = VectorIndex.open(dir)) {
             IndexMetadata m = idx.metadata();
             assertEquals("models/tiny", m.model());
@@ -40,30 +47,38 @@ class VectorIndexTest {
             assertEquals(3, m.dimension());
             assertEquals(4, m.count());
             assertEquals("feats", m.source());
-            assertEquals(HnswParams.DEFAULT, m.hnsw());
-            assertArrayEquals(v[1], idx.vector("a/two"));
+            assertEquals(kind, m.kind());
+            if (kind == IndexParams.Kind.HNSW) {
+                assertEquals(HnswParams.DEFAULT, m.hnsw());
+            } else {
+                assertEquals(4, m.ivf().lists()); // about 2 sqrt(4)
+                assertEquals(1.0, m.ivf().recall()); // the probes chosen reach every neighbour of these 4
+            }
+            assertArrayEquals(v[1], idx.vector("a/two"), 1e-6f);
         }
     }
 
-    @Test
-    void forEachVectorVisitsEveryTrackWithItsVector() throws IOException {
+    @ParameterizedTest
+    @EnumSource(value = IndexParams.Kind.class, names = {"IVF", "HNSW"})
+    void forEachVectorVisitsEveryTrackWithItsVector(IndexParams.Kind kind) throws IOException {
         float[][] v = {{1, 0, 0}, {0.9f, 0.1f, 0}, {0, 1, 0}, {0, 0, 1}};
         String[] keys = {"a/one", "a/two", "b/three", "four"};
-        Path dir = build(v, keys);
+        Path dir = build(kind, v, keys);
         try (VectorIndex idx = VectorIndex.open(dir)) {
             java.util.Map<String, float[]> seen = new java.util.HashMap<>();
             idx.forEachVector((key, vector) -> assertEquals(null, seen.put(key, vector), "visited twice: " + key));
             assertEquals(keys.length, seen.size());
             for (int i = 0; i < keys.length; i++) {
-                assertArrayEquals(v[i], seen.get(keys[i]), keys[i]);
+                assertArrayEquals(v[i], seen.get(keys[i]), 1e-6f, keys[i]); // IVF keeps unit vectors and lengths
             }
         }
     }
 
-    @Test
-    void searchRanksByCosineAndSimilarToLeavesTheTrackOut() throws IOException {
+    @ParameterizedTest
+    @EnumSource(value = IndexParams.Kind.class, names = {"IVF", "HNSW"})
+    void searchRanksByCosineAndSimilarToLeavesTheTrackOut(IndexParams.Kind kind) throws IOException {
         float[][] v = {{1, 0, 0}, {0.9f, 0.1f, 0}, {0, 1, 0}, {-1, 0, 0}};
-        Path dir = build(v, new String[] {"a/one", "a/two", "b/three", "four"});
+        Path dir = build(kind, v, new String[] {"a/one", "a/two", "b/three", "four"});
         try (VectorIndex idx = VectorIndex.open(dir)) {
             List<Neighbour> n = idx.search(new float[] {2, 0, 0}, 4);
             assertEquals(List.of("a/one", "a/two", "b/three", "four"), n.stream().map(Neighbour::track).toList());
@@ -76,10 +91,11 @@ class VectorIndexTest {
         }
     }
 
-    @Test
-    void unknownAndAmbiguousTracksAreNamed() throws IOException {
+    @ParameterizedTest
+    @EnumSource(value = IndexParams.Kind.class, names = {"IVF", "HNSW"})
+    void unknownAndAmbiguousTracksAreNamed(IndexParams.Kind kind) throws IOException {
         float[][] v = {{1, 0}, {0, 1}, {1, 1}};
-        Path dir = build(v, new String[] {"x/song", "y/song", "z/other"});
+        Path dir = build(kind, v, new String[] {"x/song", "y/song", "z/other"});
         try (VectorIndex idx = VectorIndex.open(dir)) {
             assertEquals("x/song", idx.resolve("x/song"));
             IllegalArgumentException amb = assertThrows(IllegalArgumentException.class, () -> idx.resolve("song.mp3"));
@@ -89,9 +105,10 @@ class VectorIndexTest {
         }
     }
 
-    @Test
-    void badVectorsAreRejectedNamingTheTrack() throws IOException {
-        try (VectorIndexWriter w = new VectorIndexWriter(tmp.resolve("bad"), 2, 0, null, null, HnswParams.DEFAULT)) {
+    @ParameterizedTest
+    @EnumSource(value = IndexParams.Kind.class, names = {"IVF", "HNSW"})
+    void badVectorsAreRejectedNamingTheTrack(IndexParams.Kind kind) throws IOException {
+        try (VectorIndexWriter w = VectorIndexWriter.create(tmp.resolve("bad"), 2, 0, null, null, params(kind))) {
             w.add("ok", new float[] {1, 2});
             assertTrue(assertThrows(IllegalArgumentException.class, () -> w.add("zero", new float[] {0, 0}))
                     .getMessage().startsWith("zero"));

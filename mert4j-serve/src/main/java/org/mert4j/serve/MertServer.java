@@ -2,6 +2,7 @@ package org.mert4j.serve;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.function.Consumer;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -9,6 +10,7 @@ import java.util.stream.Stream;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -17,8 +19,8 @@ import org.mert4j.index.VectorIndex;
 import org.mert4j.model.MertConfig;
 
 /**
- * The HTTP service: Jetty's core server with a chain of handlers ({@link MetricsHandler}, {@link TokenHandler},
- * then the {@link Router} over the {@link Routes}), the {@link WindowBatcher} feeding the model, and a temporary
+ * The HTTP service: Jetty's core server with a chain of handlers ({@link MetricsHandler}, {@link OriginHandler},
+ * {@link TokenHandler}, then the {@link Router} over the {@link Routes}), the {@link WindowBatcher} feeding the model, and a temporary
  * folder for uploads. {@link #close} drains: the connector stops accepting, requests in
  * flight finish (up to {@link ServeSettings#drainSeconds}; model work still running then ends with a 503), then
  * the batcher ends and the folder goes.
@@ -44,8 +46,21 @@ public final class MertServer implements AutoCloseable {
      */
     public static MertServer start(ServeSettings settings, MertConfig config, String modelName, BatchEncoder encoder,
                                    VectorIndex index, AudioRoot audioRoot) throws Exception {
+        return start(settings, config, modelName, encoder, index, audioRoot, null);
+    }
+
+    /**
+     * As {@link #start(ServeSettings, MertConfig, String, BatchEncoder, VectorIndex, AudioRoot)}, writing one
+     * line per request to {@code requestLog}: client, time, method, path (never the query, which may hold the
+     * token), status, bytes sent and milliseconds.
+     */
+    public static MertServer start(ServeSettings settings, MertConfig config, String modelName, BatchEncoder encoder,
+                                   VectorIndex index, AudioRoot audioRoot, Consumer<String> requestLog) throws Exception {
         CatalogueMap map = index == null ? null : CatalogueMap.of(index);
         MertServer s = new MertServer(settings, config, modelName, encoder, index, map, audioRoot);
+        if (requestLog != null) {
+            s.server.setRequestLog(new CustomRequestLog(requestLog::accept, REQUEST_LOG_FORMAT));
+        }
         try {
             s.server.start();
         } catch (Exception e) {
@@ -54,6 +69,8 @@ public final class MertServer implements AutoCloseable {
         }
         return s;
     }
+
+    private static final String REQUEST_LOG_FORMAT = "%{client}a %{yyyy-MM-dd'T'HH:mm:ss.SSSXXX|UTC}t \"%m %U\" %s %O %{ms}Tms";
 
     private MertServer(ServeSettings settings, MertConfig config, String modelName, BatchEncoder encoder,
                        VectorIndex index, CatalogueMap map, AudioRoot audioRoot) throws IOException {

@@ -51,7 +51,7 @@ public record ServeSettings(String host, int port, int maxBatch, long maxWaitMil
     /** Settings with {@code mert serve}'s defaults, changed one at a time. */
     public static final class Builder {
         private String host = "127.0.0.1";
-        private int port = 8080;
+        private int port = 8765;
         private int maxBatch = 8;
         private long maxWaitMillis = 10;
         private long maxUploadBytes = 50L << 20;

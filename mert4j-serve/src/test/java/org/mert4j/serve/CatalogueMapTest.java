@@ -12,7 +12,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mert4j.index.HnswParams;
+import org.mert4j.index.IvfParams;
 import org.mert4j.index.VectorIndex;
 import org.mert4j.index.VectorIndexWriter;
 
@@ -31,7 +31,7 @@ class CatalogueMapTest {
             basis[k][k * 5] = 1;
         }
         Map<String, double[]> expected = new HashMap<>();
-        try (VectorIndexWriter w = new VectorIndexWriter(tmp.resolve("idx"), d, 1, null, null, HnswParams.DEFAULT)) {
+        try (VectorIndexWriter w = VectorIndexWriter.create(tmp.resolve("idx"), d, 1, null, null, IvfParams.DEFAULT)) {
             for (int i = 0; i < n; i++) {
                 double a = r.nextGaussian();
                 double b = 0.4 * r.nextGaussian();
@@ -82,7 +82,7 @@ class CatalogueMapTest {
 
     @Test
     void oneTrackGivesOnePointAtTheCentre() throws Exception {
-        try (VectorIndexWriter w = new VectorIndexWriter(tmp.resolve("one"), 4, 0, null, null, HnswParams.DEFAULT)) {
+        try (VectorIndexWriter w = VectorIndexWriter.create(tmp.resolve("one"), 4, 0, null, null, IvfParams.DEFAULT)) {
             w.add("only", new float[] {1, 2, 3, 4});
         }
         try (VectorIndex index = VectorIndex.open(tmp.resolve("one"))) {

@@ -10,7 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.mert4j.index.HnswParams;
+import org.mert4j.index.IvfParams;
 import org.mert4j.index.VectorIndexWriter;
 import org.mert4j.model.MertConfig;
 
@@ -47,6 +47,27 @@ public final class BuildIndex {
     /** Builds the index and returns the number of tracks in it. */
     public static long build(SparkSession spark, String parquet, int layer, Path indexDir, String model)
             throws IOException {
+        layer = absoluteLayer(layer, model);
+        Dataset<Row> vectors = vectors(spark, parquet, layer);
+        Iterator<Row> it = vectors.dropDuplicates("path").toLocalIterator();
+        if (!it.hasNext()) {
+            throw noRows(spark, parquet, layer);
+        }
+        Row first = it.next();
+        float[] v = toFloats(first.getList(1));
+        try (VectorIndexWriter w = VectorIndexWriter.create(indexDir, v.length, layer, model, parquet,
+                IvfParams.DEFAULT)) {
+            w.add(first.getString(0), v);
+            while (it.hasNext()) {
+                Row r = it.next();
+                w.add(r.getString(0), toFloats(r.getList(1)));
+            }
+            return w.count();
+        }
+    }
+
+    /** The hidden state {@code layer} names: -1 counts back from the model's last, which needs MODEL_DIR. */
+    static int absoluteLayer(int layer, String model) {
         if (layer < 0) {
             // -1 = the last hidden state, as in Python: the model says how many there are
             if (model == null) {
@@ -60,6 +81,11 @@ public final class BuildIndex {
             }
             layer = states + layer;
         }
+        return layer;
+    }
+
+    /** The error-free rows of the Parquet output as (path, v), v being hidden state {@code layer}. */
+    static Dataset<Row> vectors(SparkSession spark, String parquet, int layer) {
         Dataset<Row> all = spark.read().parquet(parquet).where(functions.col(EmbeddingColumns.ERROR).isNull());
         List<String> cols = Arrays.asList(all.columns());
         Dataset<Row> vectors;
@@ -77,25 +103,16 @@ public final class BuildIndex {
             throw new IllegalArgumentException(parquet + ": has neither " + layerColumn + " nor "
                     + EmbeddingColumns.EMBEDDING + " (columns: " + cols + ")");
         }
-        Iterator<Row> it = vectors.dropDuplicates("path").toLocalIterator();
-        if (!it.hasNext()) {
-            throw new IllegalArgumentException(parquet + ": no rows without error hold hidden state " + layer
-                    + (cols.contains(EmbeddingColumns.LAYERS) ? " (see its layers column)" : " (columns: " + cols + ")"));
-        }
-        Row first = it.next();
-        float[] v = toFloats(first.getList(1));
-        try (VectorIndexWriter w = new VectorIndexWriter(indexDir, v.length, layer, model, parquet,
-                HnswParams.DEFAULT)) {
-            w.add(first.getString(0), v);
-            while (it.hasNext()) {
-                Row r = it.next();
-                w.add(r.getString(0), toFloats(r.getList(1)));
-            }
-            return w.count();
-        }
+        return vectors;
     }
 
-    private static float[] toFloats(List<Object> list) {
+    static IllegalArgumentException noRows(SparkSession spark, String parquet, int layer) {
+        List<String> cols = Arrays.asList(spark.read().parquet(parquet).columns());
+        return new IllegalArgumentException(parquet + ": no rows without error hold hidden state " + layer
+                + (cols.contains(EmbeddingColumns.LAYERS) ? " (see its layers column)" : " (columns: " + cols + ")"));
+    }
+
+    static float[] toFloats(List<Object> list) {
         float[] f = new float[list.size()];
         for (int i = 0; i < f.length; i++) {
             f[i] = ((Number) list.get(i)).floatValue();

@@ -1,5 +1,6 @@
 package org.mert4j.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -141,6 +142,24 @@ class EmbedJobTest {
             String key = index.resolve("chords-24k.flac");
             assertTrue(maxAbsDiff(expected, index.vector(key)) <= TOLERANCE);
             assertEquals(key, index.search(expected, 1).get(0).track());
+        }
+
+        // the same tracks as 3 shards built by the tasks: the same vectors, the same answers as one index
+        Path sharded = tmp.resolve("index-sharded");
+        assertEquals(5, BuildShardedIndex.build(spark, out.toString(), 2, sharded, 3, MODEL.toString()));
+        try (VectorIndex one = VectorIndex.open(idx); VectorIndex shards = VectorIndex.open(sharded)) {
+            assertEquals(org.mert4j.index.IndexParams.Kind.SHARDED, shards.metadata().kind());
+            assertEquals(5, shards.size());
+            java.util.Map<String, float[]> all = new java.util.HashMap<>();
+            one.forEachVector(all::put);
+            for (java.util.Map.Entry<String, float[]> e : all.entrySet()) {
+                assertArrayEquals(e.getValue(), shards.vector(e.getKey()), 1e-6f, e.getKey());
+                assertEquals(one.similarTo(e.getKey(), 4).stream().map(org.mert4j.index.Neighbour::track).toList(),
+                        shards.similarTo(e.getKey(), 4).stream().map(org.mert4j.index.Neighbour::track).toList());
+            }
+            try (java.util.stream.Stream<Path> files = Files.list(sharded)) {
+                assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(BuildShardedIndex.BUILDING)));
+            }
         }
 
         // -1 is the last hidden state, as in Python (the model folder says how many there are)
