@@ -1,7 +1,6 @@
 package org.mert4j.cli;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +78,7 @@ final class IndexNeighboursCommand implements Callable<Integer> {
         try (VectorIndex idx = IndexCommand.open(index)) {
             ProgressBar bar = ProgressBar.forLongRun(err, idx.size(), "mert index neighbours");
             AtomicFiles.write(out, stream -> {
-                try (JsonGenerator json = new JsonFactory().createGenerator(keepOpen(stream), JsonEncoding.UTF8)) {
+                try (JsonGenerator json = new JsonFactory().createGenerator(stream, JsonEncoding.UTF8)) {
                     idx.allNeighbours(k, (track, neighbours) -> {
                         writeLine(json, track, neighbours);
                         written[0]++;
@@ -109,20 +108,5 @@ final class IndexNeighboursCommand implements Callable<Integer> {
         json.writeEndArray();
         json.writeEndObject();
         json.writeRaw('\n');
-    }
-
-    /** The generator closes what it writes to; the atomic writer must close it itself. */
-    private static OutputStream keepOpen(OutputStream out) {
-        return new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        };
     }
 }

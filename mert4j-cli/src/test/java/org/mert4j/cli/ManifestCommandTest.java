@@ -56,7 +56,7 @@ class ManifestCommandTest {
         Cli.Result r = Cli.run("manifest", music.toString(), "--out", out.toString(), "--sample-rate", "16000",
                 "--min-seconds", "0.2", "--valid-percent", "34", "--seed", "1");
         assertEquals(0, r.exitCode(), r::toString);
-        assertTrue(r.err().contains("left out 1 files shorter"), r::toString);
+        assertTrue(r.err().contains("left out 1 file shorter"), r::toString);
         Manifest train = Manifest.read(out.resolve("train.tsv"));
         Manifest valid = Manifest.read(out.resolve("valid.tsv"));
         assertEquals(16000, train.sampleRate());

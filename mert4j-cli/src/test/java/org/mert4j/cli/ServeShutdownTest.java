@@ -68,7 +68,8 @@ class ServeShutdownTest {
                     URI.create(base + "v1/embed")).POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(CHORDS)))
                     .build(), HttpResponse.BodyHandlers.ofString());
             awaitInFlight(http, base);
-            p.destroy(); // SIGTERM
+            // SIGTERM by kill: Process.destroy would also close our end of its output, losing the lines after it
+            assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor());
             HttpResponse<String> r = inFlight.get(60, TimeUnit.SECONDS);
             assertEquals(200, r.statusCode(), r.body());
             assertTrue(r.body().contains("\"embedding\""), r.body());

@@ -29,8 +29,13 @@ class CpuEncoderTest {
         "preln-layer, true, true",
         "preln-layer, false, false"})
     void fp32PlanEqualsThePlainEncoder(String fixture, boolean oneDnn, boolean timeMajorConv) {
-        MertEncoder encoder = RandomEncoders.of(fixture, true, 21);
-        try (CpuEncoder plan = new CpuEncoder(encoder, new CpuInferenceOptions(oneDnn, timeMajorConv, false));
+        assertPlanEqualsPlain(RandomEncoders.of(fixture, true, 21), new CpuInferenceOptions(oneDnn, timeMajorConv, false),
+                fixture);
+    }
+
+    /** Every hidden state of the fp32 plan within 1e-4 of the largest activation of the plain encoder's. */
+    private static void assertPlanEqualsPlain(MertEncoder encoder, CpuInferenceOptions options, String what) {
+        try (CpuEncoder plan = new CpuEncoder(encoder, options);
              PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
             Tensor wave = twoClips();
             List<Tensor> want = encoder.forward(wave);
@@ -39,7 +44,7 @@ class CpuEncoderTest {
             for (int l = 0; l < want.size(); l++) {
                 float[] a = Tensors.toFloats(want.get(l));
                 float[] b = Tensors.toFloats(got.get(l));
-                assertEquals(a.length, b.length);
+                assertEquals(a.length, b.length, what + ", state " + l);
                 double largest = 0;
                 double diff = 0;
                 for (int i = 0; i < a.length; i++) {
@@ -47,7 +52,7 @@ class CpuEncoderTest {
                     diff = Math.max(diff, Math.abs(a[i] - b[i]));
                 }
                 assertTrue(diff <= 1e-4 * Math.max(1, largest),
-                        fixture + " state " + l + ": max difference " + diff + " (largest " + largest + ")");
+                        what + ", state " + l + ": max difference " + diff + " (largest " + largest + ")");
             }
         } finally {
             encoder.close();
@@ -86,29 +91,8 @@ class CpuEncoderTest {
         if (key.equals("feature_extractor_cqt")) {
             json.put("feature_extractor_cqt_bins", 84); // 7 octaves of 12
         }
-        MertEncoder encoder = RandomEncoders.of(json, 31);
-        try (CpuEncoder plan = new CpuEncoder(encoder, CpuInferenceOptions.DEFAULT);
-             PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-            Tensor wave = twoClips();
-            List<Tensor> want = encoder.forward(wave);
-            List<Tensor> got = plan.forward(wave);
-            assertEquals(want.size(), got.size(), "L+1 hidden states");
-            for (int l = 0; l < want.size(); l++) {
-                float[] a = Tensors.toFloats(want.get(l));
-                float[] b = Tensors.toFloats(got.get(l));
-                assertEquals(a.length, b.length, key + " = " + value + ", state " + l);
-                double largest = 0;
-                double diff = 0;
-                for (int i = 0; i < a.length; i++) {
-                    largest = Math.max(largest, Math.abs(a[i]));
-                    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-                }
-                assertTrue(diff <= 1e-4 * Math.max(1, largest), fixture + " with " + key + " = " + value + ", state "
-                        + l + ": max difference " + diff + " (largest " + largest + ")");
-            }
-        } finally {
-            encoder.close();
-        }
+        assertPlanEqualsPlain(RandomEncoders.of(json, 31), CpuInferenceOptions.DEFAULT, fixture + " with " + key + " = "
+                + value);
     }
 
     @Test
