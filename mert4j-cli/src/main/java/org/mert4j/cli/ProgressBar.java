@@ -90,11 +90,12 @@ public final class ProgressBar {
         lastLog = now;
         double elapsed = (now - start) / 1e9;
         StringBuilder s = new StringBuilder(logPrefix).append(": ").append(done).append('/').append(total)
-                .append(String.format(Locale.ROOT, " done (%d%%), %s of audio in %s", total == 0 ? 100 : 100L * done / total,
-                        Summary.clock(audioSeconds), Summary.clock(elapsed)));
+                .append(String.format(Locale.ROOT, " done (%d%%), ", total == 0 ? 100 : 100L * done / total));
+        // work that is not audio (index neighbours) says nothing of audio seconds
+        s.append(audioSeconds > 0 ? Summary.clock(audioSeconds) + " of audio in " : "in ").append(Summary.clock(elapsed));
         if (done > 0 && elapsed > 0) {
-            s.append(String.format(Locale.ROOT, ", %.1f audio-s/s, ETA %s", audioSeconds / elapsed,
-                    Summary.clock((total - done) * elapsed / done)));
+            s.append(audioSeconds > 0 ? String.format(Locale.ROOT, ", %.1f audio-s/s", audioSeconds / elapsed) : "")
+                    .append(", ETA ").append(Summary.clock((total - done) * elapsed / done));
         }
         if (current != null) {
             s.append(", now ").append(current);
@@ -119,8 +120,9 @@ public final class ProgressBar {
         s.append(done).append('/').append(total);
         if (elapsed > 0 && done > 0) {
             double rate = done / elapsed;
-            s.append(String.format(Locale.ROOT, "  %.2f files/s  %.1f audio-s/s  ETA %s", rate, audioSeconds / elapsed,
-                    Summary.clock((total - done) / rate)));
+            s.append(String.format(Locale.ROOT, "  %.2f/s", rate))
+                    .append(audioSeconds > 0 ? String.format(Locale.ROOT, "  %.1f audio-s/s", audioSeconds / elapsed) : "")
+                    .append("  ETA ").append(Summary.clock((total - done) / rate));
         } else if (elapsed > 0 && audioSeconds > 0) {
             // Part-way through the first file (a long one): the audio rate is already known.
             s.append(String.format(Locale.ROOT, "  %.1f audio-s/s", audioSeconds / elapsed));
