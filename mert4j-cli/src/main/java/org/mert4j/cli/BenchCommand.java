@@ -25,6 +25,7 @@ import org.mert4j.cli.bench.Memory;
 import org.mert4j.cli.bench.Stats;
 import org.mert4j.cli.bench.Table;
 import org.mert4j.io.AtomicFiles;
+import org.mert4j.io.FileTrees;
 import org.mert4j.dsp.Cqt;
 import org.mert4j.dsp.CqtConfig;
 import org.mert4j.dsp.KaldiMfcc;
@@ -486,7 +487,7 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("blas_threads", CpuThreads.blasThreads());
             return r;
         } finally {
-            deleteTree(runDir);
+            FileTrees.delete(runDir);
         }
     }
 
@@ -554,11 +555,4 @@ public final class BenchCommand implements Callable<Integer> {
         return bytes < 0 ? -1 : Math.round(bytes / 1e5) / 10.0;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

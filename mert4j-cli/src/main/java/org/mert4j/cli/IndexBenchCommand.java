@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import org.mert4j.cli.bench.Memory;
 import org.mert4j.index.HnswParams;
 import org.mert4j.index.IndexParams;
 import org.mert4j.index.IvfParams;
@@ -46,7 +47,7 @@ import picocli.CommandLine.Spec;
             "",
             "Example:",
             "  mert index bench --vectors base.npy --queries queries.npy --truth truth.npy \\",
-            "                   --kind ivf --out /tmp/bench.idx"})
+            "                   --kind ivf --out bench.idx"})
 final class IndexBenchCommand implements Callable<Integer> {
     private static final int K = 10;
 
@@ -118,7 +119,7 @@ final class IndexBenchCommand implements Callable<Integer> {
             }
         }
         double buildSeconds = (System.nanoTime() - start) / 1e9;
-        long buildPeak = peakResidentBytes();
+        long buildPeak = Memory.peakRssBytes();
         long disk;
         try (Stream<Path> s = Files.walk(out)) {
             disk = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
@@ -164,7 +165,7 @@ final class IndexBenchCommand implements Callable<Integer> {
                 json.append(allNeighbours(idx, err));
             }
         }
-        json.append(String.format(Locale.ROOT, ",\"peak_rss_mb\":%.0f}", peakResidentBytes() / 1e6));
+        json.append(String.format(Locale.ROOT, ",\"peak_rss_mb\":%.0f}", Memory.peakRssBytes() / 1e6));
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println(json);
         stdout.flush();
@@ -244,19 +245,5 @@ final class IndexBenchCommand implements Callable<Integer> {
             }
             return out;
         }
-    }
-
-    /** The process's peak resident set (VmHWM), or -1 where /proc does not tell. */
-    static long peakResidentBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux
-        }
-        return -1;
     }
 }

@@ -355,11 +355,7 @@ public final class IndexCommand implements Runnable {
             if (k < 1) {
                 throw new UsageException("-k must be at least 1, got " + k);
             }
-            if (!Files.isRegularFile(index.resolve(IndexMetadata.FILE_NAME))) {
-                throw new UsageException(index + ": not a mert index (no " + IndexMetadata.FILE_NAME
-                        + "; build one with 'mert index build')");
-            }
-            try (VectorIndex idx = open()) {
+            try (VectorIndex idx = IndexCommand.open(index)) {
                 List<Neighbour> result;
                 if (what.path != null) {
                     result = idx.similarTo(what.path, k);
@@ -369,10 +365,6 @@ public final class IndexCommand implements Runnable {
                 print(result);
             }
             return ExitCode.OK;
-        }
-
-        private VectorIndex open() {
-            return IndexCommand.open(index);
         }
 
         private float[] embed(IndexMetadata meta) {

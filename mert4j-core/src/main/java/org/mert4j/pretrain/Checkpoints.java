@@ -20,6 +20,7 @@ import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
 import org.mert4j.optim.AdamW;
 import org.mert4j.io.AtomicFiles;
+import org.mert4j.io.FileTrees;
 import org.mert4j.io.CheckpointException;
 import org.mert4j.io.SafetensorsReader;
 import org.mert4j.io.SafetensorsWriter;
@@ -79,7 +80,7 @@ public final class Checkpoints {
             }
             Path target = dir.resolve(String.format("step-%08d", step));
             if (Files.exists(target)) {
-                deleteTree(target);
+                FileTrees.delete(target);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             prune();
@@ -261,23 +262,16 @@ public final class Checkpoints {
     private void prune() throws IOException {
         List<Path> all = list();
         for (int i = 0; i < all.size() - keepLast; i++) {
-            deleteTree(all.get(i));
+            FileTrees.delete(all.get(i));
         }
     }
 
     private void removeTemporaries() throws IOException {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".tmp-step-*")) {
             for (Path p : ds) {
-                deleteTree(p);
+                FileTrees.delete(p);
             }
         }
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
-    }
 }

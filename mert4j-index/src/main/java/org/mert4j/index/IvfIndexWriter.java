@@ -69,13 +69,9 @@ final class IvfIndexWriter implements VectorIndexWriter {
 
     @Override
     public void add(String track, float[] vector) throws IOException {
-        VectorIndexWriter.checkVector(track, vector, dimension);
+        double sum = VectorIndexWriter.checkVector(track, vector, dimension);
         if (!seen.add(track)) {
             throw new IllegalArgumentException(track + ": added twice (track keys must be unique)");
-        }
-        double sum = 0;
-        for (float v : vector) {
-            sum += (double) v * v;
         }
         float norm = (float) Math.sqrt(sum);
         if (buffer.remaining() < 4 * dimension) {

@@ -37,8 +37,11 @@ public interface VectorIndexWriter extends AutoCloseable {
     @Override
     void close() throws IOException;
 
-    /** Refuses a vector that cannot be indexed under cosine similarity, naming the track. */
-    static void checkVector(String track, float[] vector, int dimension) {
+    /**
+     * Refuses a vector that cannot be indexed under cosine similarity, naming the track.
+     * @return its squared length
+     */
+    static double checkVector(String track, float[] vector, int dimension) {
         if (vector.length != dimension) {
             throw new IllegalArgumentException(track + ": vector has " + vector.length + " values, the index holds "
                     + dimension);
@@ -53,5 +56,6 @@ public interface VectorIndexWriter extends AutoCloseable {
         if (norm == 0) {
             throw new IllegalArgumentException(track + ": vector is all zeros, cosine similarity is undefined");
         }
+        return norm;
     }
 }

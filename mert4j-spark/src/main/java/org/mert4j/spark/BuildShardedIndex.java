@@ -1,12 +1,10 @@
 package org.mert4j.spark;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.mert4j.index.IvfParams;
 import org.mert4j.index.ShardedIndex;
 import org.mert4j.index.VectorIndexWriter;
+import org.mert4j.io.FileTrees;
 import org.mert4j.tensor.CpuThreads;
 
 import scala.Tuple2;
@@ -124,7 +123,7 @@ public final class BuildShardedIndex {
             }
             n = w.count();
         }
-        deleteTree(done); // an earlier attempt may have finished before its executor was lost
+        FileTrees.delete(done); // an earlier attempt may have finished before its executor was lost
         Files.move(building, done, StandardCopyOption.ATOMIC_MOVE);
         return n;
     }
@@ -133,23 +132,9 @@ public final class BuildShardedIndex {
     private static void removeUnfinished(Path out) throws IOException {
         try (Stream<Path> s = Files.list(out)) {
             for (Path p : s.filter(p -> p.getFileName().toString().startsWith(BUILDING)).toList()) {
-                deleteTree(p);
+                FileTrees.delete(p);
             }
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-    }
 }

@@ -7,15 +7,14 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.bytedeco.pytorch.Tensor;
 import org.mert4j.io.AtomicFiles;
+import org.mert4j.io.FileTrees;
 import org.mert4j.io.SafetensorsWriter;
 
 /**
@@ -38,7 +37,7 @@ final class RvqVaeFolder {
         Path old = parent.resolve("." + target.getFileName() + ".old-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(parent);
-            deleteTree(tmp);
+            FileTrees.delete(tmp);
             Files.createDirectories(tmp);
             Map<String, Tensor> state = model.stateForSaving();
             SafetensorsWriter.write(tmp.resolve("model.safetensors"), state, Map.of("format", "pt"));
@@ -46,11 +45,11 @@ final class RvqVaeFolder {
                     .writeValueAsString(model.config().toJson()).getBytes(StandardCharsets.UTF_8);
             AtomicFiles.write(tmp.resolve("config.json"), out -> out.write(json));
             if (Files.exists(target)) {
-                deleteTree(old);
+                FileTrees.delete(old);
                 move(target, old);
             }
             move(tmp, target);
-            deleteTree(old);
+            FileTrees.delete(old);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the RVQ-VAE to " + dir + ": " + e.getMessage(), e);
         }
@@ -64,14 +63,4 @@ final class RvqVaeFolder {
         }
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
-    }
 }
