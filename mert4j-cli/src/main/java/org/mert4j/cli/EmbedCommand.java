@@ -18,9 +18,12 @@ import org.mert4j.audio.AudioDecodeException;
 import org.mert4j.audio.AudioFiles;
 import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.EmbeddingInfo;
+import org.mert4j.model.FileEmbedder;
+import org.mert4j.model.FileSequenceEmbedder;
 import org.mert4j.model.LayerSpec;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
+import org.mert4j.model.TrackKey;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -256,7 +259,8 @@ public final class EmbedCommand implements Callable<Integer> {
                      Summary summary, int[] layerIdx, PrintWriter err) throws IOException {
         int sr = mert.sampleRate();
         ProgressBar progress = ProgressBar.forLongRun(err, pending.size(), "mert embed");
-        try (FileEmbeddings embeddings = new FileEmbeddings(mert, options, pending)) {
+        List<Path> paths = pending.stream().map(InputFile::file).toList();
+        try (FileSequenceEmbedder embeddings = new FileSequenceEmbedder(mert.fileEmbedder(options), sr, paths)) {
             for (int i = 0; i < pending.size(); i++) {
                 InputFile f = pending.get(i);
                 int done = i;
@@ -264,7 +268,7 @@ public final class EmbedCommand implements Callable<Integer> {
                 progress.update(i, summary.audioSeconds(), name, i == 0);
                 try {
                     // Long files: show how far into the current file the model is.
-                    FileEmbeddings.Result r = embeddings.next(samples -> progress.update(done,
+                    FileEmbedder.Result r = embeddings.next(samples -> progress.update(done,
                             summary.audioSeconds() + samples / (double) sr,
                             name + " at " + Summary.clock(samples / (double) sr), false));
                     if (r.warning() != null) {
@@ -363,11 +367,8 @@ public final class EmbedCommand implements Callable<Integer> {
         return targets;
     }
 
+    /** Where an input's output goes below the output folder: its track key with the format's extension. */
     static Path withExtension(Path relative, OutputFormat fmt) {
-        String name = relative.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        Path parent = relative.getParent();
-        return parent == null ? Path.of(stem + fmt.extension()) : parent.resolve(stem + fmt.extension());
+        return Path.of(TrackKey.of(relative) + fmt.extension());
     }
 }

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.bytedeco.pytorch.global.torch;
+import org.mert4j.audio.AudioPrefetch;
 import org.mert4j.teacher.LabelFile;
 import org.mert4j.teacher.LabelSetInfo;
 import org.mert4j.teacher.LabelSetWriter;
@@ -208,7 +209,7 @@ public final class LabelsCommand implements Callable<Integer> {
         Summary summary = new Summary();
         ProgressBar progress = ProgressBar.forLongRun(err, pending.size(), "mert labels");
         long computeNanos = 0;
-        try (AudioPrefetch<float[]> audio = new AudioPrefetch<>(pending, f -> TeacherAudio.load(f.file(), rate,
+        try (AudioPrefetch<InputFile, float[]> audio = new AudioPrefetch<>(pending, f -> TeacherAudio.load(f.file(), rate,
                 warning -> {
                     progress.clear();
                     err.println("mert labels: warning: " + f.display() + ": " + warning);

@@ -8,9 +8,9 @@ import org.mert4j.hub.HubModels;
 import org.mert4j.hub.HubSettings;
 import org.mert4j.hub.RepoId;
 import org.mert4j.model.CpuInferenceOptions;
-import org.mert4j.model.EmbeddingInfo;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
+import org.mert4j.model.ModelFingerprint;
 
 /**
  * What {@code --model} names: a Hugging Face model folder; a model id on the Hugging Face Hub
@@ -82,9 +82,9 @@ public record ModelSource(String text, Path dir, String preset, String hubId) {
         return MertConfig.fromJson(file);
     }
 
-    /** What identifies the weights in output records: {@link EmbeddingInfo#fingerprint}, or the preset's name. */
+    /** What identifies the weights in output records ({@link ModelFingerprint}). */
     public String fingerprint() {
-        return isPreset() ? PRESET + preset + "-seed0" : EmbeddingInfo.fingerprint(dir);
+        return isPreset() ? ModelFingerprint.ofPreset(preset, 0) : ModelFingerprint.of(dir);
     }
 
     /** Loads the model for fp32 inference; a preset warns on {@code err} that its outputs carry no meaning. */

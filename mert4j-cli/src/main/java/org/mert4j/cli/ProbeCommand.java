@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.mert4j.io.AtomicFiles;
 import org.mert4j.model.MertConfig;
 import org.mert4j.model.MertModel;
+import org.mert4j.model.ModelFingerprint;
 import org.mert4j.probe.FeatureExtractor;
 import org.mert4j.probe.MertFeatures;
 import org.mert4j.probe.ProbeResult;
@@ -177,7 +178,7 @@ public final class ProbeCommand implements Callable<Integer> {
             if (extractors.get(0) instanceof MertFeatures m && !model.startsWith("preset:")) {
                 MertModel random = MertModel.random(m.model().config(), 0, device, ModelSource.cpuOptions(false));
                 extractors.add(new MertFeatures(random,
-                        "random-init", "random-" + MertFeatures.fingerprint(source(err).dir())));
+                        "random-init", "random-" + ModelFingerprint.of(source(err).dir())));
             }
             if (!model.equals("mfcc")) {
                 extractors.add(new SignalFeatures(SignalFeatures.Kind.MFCC));
@@ -260,9 +261,9 @@ public final class ProbeCommand implements Callable<Integer> {
         return new MertFeatures(src.open(device, err), src.displayName(), fingerprint(src));
     }
 
-    /** What the feature cache keys a model's features by: its weights' digest, or the preset and seed. */
+    /** What the feature cache keys a model's features by: the fingerprint of every output record. */
     private static String fingerprint(ModelSource src) {
-        return src.isPreset() ? "preset-" + src.preset() + "-0" : MertFeatures.fingerprint(src.dir());
+        return src.fingerprint();
     }
 
     /** Metric per layer for the model, baselines as flat lines: the paper's layer plot. */

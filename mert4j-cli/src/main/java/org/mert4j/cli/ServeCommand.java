@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.global.torch;
 import org.mert4j.serve.AudioRoot;
 import org.mert4j.serve.MertServer;
+import org.mert4j.serve.ModelIdentity;
 import org.mert4j.serve.ServeSettings;
 import org.mert4j.index.IndexMetadata;
 import org.mert4j.index.VectorIndex;
@@ -189,7 +190,7 @@ public final class ServeCommand implements Callable<Integer> {
         int[] all = org.mert4j.model.EmbedOptions.MARBLE.resolveLayers(config.numHiddenStates());
         try {
             idx = index == null ? null : VectorIndex.open(index);
-            server = MertServer.start(settings, config, source.displayName(),
+            server = MertServer.start(settings, config, new ModelIdentity(source.displayName(), source.fingerprint()),
                     (windows, pool) -> mert.encodeWindows(windows, all, pool), idx, root, quiet ? null : this::logRequest);
         } catch (IOException e) {
             stop();

@@ -27,9 +27,6 @@ public final class WindowConverter implements ITypeConverter<Double> {
 
     /** How a window length is shown in metadata and messages. */
     public static String describe(double seconds) {
-        if (!(seconds > 0)) {
-            return "none";
-        }
-        return seconds == Math.rint(seconds) ? String.valueOf((long) seconds) : String.valueOf(seconds);
+        return org.mert4j.model.EmbeddingInfo.describeWindow(seconds);
     }
 }

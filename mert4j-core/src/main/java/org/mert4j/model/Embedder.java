@@ -1,8 +1,6 @@
 package org.mert4j.model;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongConsumer;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
@@ -11,14 +9,13 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.mert4j.audio.Preprocess;
-import org.mert4j.tensor.FloatArray;
 import org.mert4j.tensor.Tensors;
 
 /**
- * Turns a waveform at the model's rate into features (docs/model.md, "Embedding protocol"): cut into
- * windows, normalise each window if the preprocessor says so (each window is one clip to the model, as
- * the Hugging Face feature extractor would see it), run the encoder on batches of equal-length windows,
- * then keep the requested layers and pool. Thread-safe: the encoder is only read.
+ * Runs the encoder on a batch of equal-length windows (docs/model.md, "Embedding protocol"): normalises each
+ * window if the preprocessor says so (each window is one clip to the model, as the Hugging Face feature
+ * extractor would see it), then keeps the requested layers, time-means or frames. {@link FileEmbedder} cuts
+ * the windows and pools. Thread-safe: the encoder is only read.
  */
 public final class Embedder {
     private final WaveformEncoder encoder;
@@ -29,54 +26,6 @@ public final class Embedder {
         this.encoder = encoder;
         this.device = device;
         this.normalize = normalize;
-    }
-
-    /**
-     * @param wave mono samples at the model's sample rate
-     * @return MEAN: [layers, H]; NONE: [layers, T, H] (windows concatenated in time)
-     */
-    public FloatArray embed(float[] wave, EmbedOptions options) {
-        return embed(WindowSource.of(wave, encoder.config().sampleRate(), options.windowSeconds()), options, null);
-    }
-
-    /**
-     * Features of the windows of one recording, taken from {@code windows} one at a time, so only the
-     * current batch is in memory: the same result as {@link #embed(float[], EmbedOptions)} on the whole
-     * recording (the same windows, normalisation and batches). {@code options.windowSeconds()} is not
-     * used: the source has cut the windows already.
-     *
-     * @param progress told the samples of the windows run so far after each batch, or null
-     * @return MEAN: [layers, H]; NONE: [layers, T, H] (windows concatenated in time)
-     */
-    public FloatArray embed(WindowSource windows, EmbedOptions options, LongConsumer progress) {
-        MertConfig c = encoder.config();
-        int[] layers = options.resolveLayers(c.transformer().numLayers() + 1);
-        boolean mean = options.pool() == EmbedOptions.Pool.MEAN;
-        WindowPooling pooling = new WindowPooling(c, layers.length, options.pool());
-        long done = 0;
-        // Consecutive windows of equal length run together, up to batchSize of them.
-        List<float[]> batch = new ArrayList<>();
-        for (float[] w = windows.next(); ; w = windows.next()) {
-            if (w != null && c.framesFor(w.length) <= 0) {
-                continue; // only a final remnant can be shorter than one frame
-            }
-            boolean full = !batch.isEmpty() && (w == null || batch.size() == options.batchSize()
-                    || w.length != batch.get(0).length);
-            if (full) {
-                int len = batch.get(0).length;
-                pooling.add(encodeBatch(batch, layers, mean), batch.size(), len);
-                done += (long) batch.size() * len;
-                batch.clear();
-                if (progress != null) {
-                    progress.accept(done);
-                }
-            }
-            if (w == null) {
-                break;
-            }
-            batch.add(w);
-        }
-        return pooling.result(windows.totalSamples());
     }
 
     /**

@@ -30,7 +30,7 @@ import org.mert4j.io.AtomicFiles;
  * </ul>
  *
  * @param model        the model's display name (folder name, or preset:NAME)
- * @param fingerprint  what identifies the model's weights ({@link #fingerprint(Path)}), or preset:NAME
+ * @param fingerprint  what identifies the model's weights ({@link ModelFingerprint}), or preset:NAME
  * @param hiddenStates how many hidden states the model has (L+1): negative indices count back from it
  * @param layers       the hidden state each row of an embedding holds, in row order
  * @param pool         mean or none
@@ -90,6 +90,14 @@ public record EmbeddingInfo(String model, String fingerprint, int hiddenStates, 
         return d;
     }
 
+    /** A window length as the record holds it: whole seconds without a decimal point, {@code none} for the whole file. */
+    public static String describeWindow(double seconds) {
+        if (!(seconds > 0)) {
+            return "none";
+        }
+        return seconds == Math.rint(seconds) ? String.valueOf((long) seconds) : String.valueOf(seconds);
+    }
+
     public static String join(int[] layers) {
         StringBuilder s = new StringBuilder();
         for (int l : layers) {
@@ -128,6 +136,12 @@ public record EmbeddingInfo(String model, String fingerprint, int hiddenStates, 
     }
 
     public void write(Path sidecar) throws IOException {
+        byte[] bytes = toJson();
+        AtomicFiles.write(sidecar, out -> out.write(bytes));
+    }
+
+    /** The sidecar's contents, as {@link #write} writes them. */
+    public byte[] toJson() {
         ObjectNode n = JSON.createObjectNode();
         n.put("format", FORMAT);
         n.put("model", model);
@@ -140,8 +154,11 @@ public record EmbeddingInfo(String model, String fingerprint, int hiddenStates, 
         n.put("pool", pool);
         n.put("window_s", window);
         n.put("sample_rate", sampleRate);
-        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
-        AtomicFiles.write(sidecar, out -> out.write(bytes));
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // a tree of strings and numbers always serialises
+        }
     }
 
     /** Reads a sidecar; null if it does not exist; a {@link ConfigException} naming the file if it is damaged. */
@@ -149,9 +166,19 @@ public record EmbeddingInfo(String model, String fingerprint, int hiddenStates, 
         if (!Files.isRegularFile(sidecar)) {
             return null;
         }
+        try {
+            return parse(Files.readAllBytes(sidecar), sidecar.toString());
+        } catch (IOException e) {
+            throw new ConfigException(sidecar + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /** A sidecar's contents, read from {@code where} (named in errors). */
+    public static EmbeddingInfo parse(byte[] json, String where) {
+        Object sidecar = where;
         JsonNode n;
         try {
-            n = JSON.readTree(sidecar.toFile());
+            n = JSON.readTree(json);
         } catch (IOException e) {
             throw new ConfigException(sidecar + ": not valid JSON: " + e.getMessage());
         }
@@ -176,50 +203,6 @@ public record EmbeddingInfo(String model, String fingerprint, int hiddenStates, 
         return new EmbeddingInfo(n.get("model").asText(), n.get("model_fingerprint").asText(),
                 n.get("hidden_states").asInt(), layers, n.get("pool").asText(), n.get("window_s").asText(),
                 n.get("sample_rate").asInt());
-    }
-
-    /**
-     * A fingerprint of a model folder's contents: SHA-256 of its config files, and of the name, size and
-     * 16 evenly spaced 64 KiB blocks of each weight file. Checkpoints of one architecture differ in those
-     * blocks, and a copied or moved folder keeps its fingerprint; no weights file is read whole.
-     */
-    public static String fingerprint(Path modelDir) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String f : List.of("config.json", "preprocessor_config.json")) {
-                Path p = modelDir.resolve(f);
-                if (Files.isRegularFile(p)) {
-                    sha.update(Files.readAllBytes(p));
-                }
-            }
-            List<Path> weights;
-            try (Stream<Path> files = Files.list(modelDir)) {
-                weights = files.filter(p -> {
-                    String n = p.getFileName().toString();
-                    return n.endsWith(".safetensors") || n.endsWith(".bin");
-                }).sorted().toList();
-            }
-            byte[] block = new byte[64 * 1024];
-            for (Path p : weights) {
-                long size = Files.size(p);
-                sha.update((p.getFileName() + ":" + size + "\n").getBytes(StandardCharsets.UTF_8));
-                try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "r")) {
-                    for (int i = 0; i < 16; i++) {
-                        long at = Math.max(0, (size - block.length) * i / 15);
-                        f.seek(at);
-                        int n = f.read(block, 0, (int) Math.min(block.length, size - at));
-                        if (n > 0) {
-                            sha.update(block, 0, n);
-                        }
-                    }
-                }
-            }
-            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(modelDir + ": cannot read the model folder to fingerprint it", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -6,9 +6,7 @@ import java.util.function.LongConsumer;
 
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.global.torch;
-import org.mert4j.audio.AudioDecoder;
 import org.mert4j.audio.Resampler;
-import org.mert4j.audio.Waveform;
 import org.mert4j.hub.HubModels;
 import org.mert4j.io.CheckpointFiles;
 import org.mert4j.io.StateDict;
@@ -181,8 +179,25 @@ public final class MertModel implements AutoCloseable {
 
     /** Like {@link #loadAudio(Path)}, telling {@code warnings} if the file is shorter than its header declares. */
     public float[] loadAudio(Path audio, java.util.function.Consumer<String> warnings) {
-        Waveform w = AudioDecoder.decode(audio, warnings);
-        return Resampler.resample(w.mono(), w.sampleRate(), config.sampleRate());
+        FileEmbedder.Decoded d = FileEmbedder.decode(audio, config.sampleRate());
+        if (d.warning() != null) {
+            warnings.accept(d.warning());
+        }
+        return d.samples();
+    }
+
+    /**
+     * The embedding protocol for one recording with {@code options}, running batches on this model
+     * ({@link FileEmbedder}): what {@link #embed} uses, for callers that want the length warning and progress.
+     */
+    public FileEmbedder fileEmbedder(EmbedOptions options) {
+        return new FileEmbedder(config, windowEncoder(), options);
+    }
+
+    /** This model as the encoder of {@link FileEmbedder}: each batch runs at once, on the caller's thread. */
+    public WindowEncoder windowEncoder() {
+        // reads the field per batch: quantizeDynamicInt8 may have replaced the embedder since
+        return (windows, layers, pool) -> WindowEncoder.of(embedder).submit(windows, layers, pool);
     }
 
     /** MARBLE-protocol features of an audio file: 5 s windows, time-mean, averaged: [L+1, H]. */
@@ -197,12 +212,7 @@ public final class MertModel implements AutoCloseable {
      * Either way the result is that of {@code embed(loadAudio(audio), sampleRate(), options)}.
      */
     public FloatArray embed(Path audio, EmbedOptions options) {
-        if (!(options.windowSeconds() > 0)) {
-            return embedder.embed(loadAudio(audio), options);
-        }
-        try (AudioWindows windows = openWindows(audio, options)) {
-            return embed(windows, options, null);
-        }
+        return fileEmbedder(options).embed(audio).values();
     }
 
     /**
@@ -212,8 +222,7 @@ public final class MertModel implements AutoCloseable {
      * @throws IllegalArgumentException if {@code options} has no finite window length
      */
     public AudioWindows openWindows(Path audio, EmbedOptions options) {
-        // Two batches ahead: the next batch is ready when the encoder finishes the current one.
-        return new AudioWindows(audio, config.sampleRate(), options.windowSeconds(), 2 * options.batchSize());
+        return fileEmbedder(options).open(audio);
     }
 
     /**
@@ -223,7 +232,7 @@ public final class MertModel implements AutoCloseable {
      * @param progress told the samples embedded so far after each batch, or null
      */
     public FloatArray embed(WindowSource windows, EmbedOptions options, LongConsumer progress) {
-        return embedder.embed(windows, options, progress);
+        return fileEmbedder(options).embed(windows, progress).values();
     }
 
     /**
@@ -240,7 +249,7 @@ public final class MertModel implements AutoCloseable {
 
     /** Features of mono samples at any rate (resampled to the model's). */
     public FloatArray embed(float[] mono, int sampleRate, EmbedOptions options) {
-        return embedder.embed(Resampler.resample(mono, sampleRate, config.sampleRate()), options);
+        return fileEmbedder(options).embed(Resampler.resample(mono, sampleRate, config.sampleRate()));
     }
 
     /** All hidden states of the whole clip at once: [L+1, T, H]. */

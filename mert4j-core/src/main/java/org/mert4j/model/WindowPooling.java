@@ -68,11 +68,11 @@ public final class WindowPooling {
      * The features: MEAN [layers, H]; NONE [layers, T, H] (windows concatenated in time).
      *
      * @param totalSamples the recording's length, for the message when no window was long enough
-     * @throws IllegalArgumentException when no window was added (the recording is shorter than one frame)
+     * @throws AudioTooShortException when no window was added (the recording is shorter than one frame)
      */
     public FloatArray result(long totalSamples) {
         if (count == 0) {
-            throw new IllegalArgumentException(totalSamples + " samples (" + String.format("%.4f",
+            throw new AudioTooShortException(totalSamples + " samples (" + String.format("%.4f",
                     totalSamples / (double) config.sampleRate()) + " s at " + config.sampleRate()
                     + " Hz) are too short: one frame needs " + config.receptiveField() + " samples");
         }

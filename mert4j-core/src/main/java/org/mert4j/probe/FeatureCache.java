@@ -37,7 +37,7 @@ public final class FeatureCache {
         String window = task.type().framewise() ? "frames"
                 : task.windowSeconds() > 0 ? String.format(Locale.ROOT, "w%gs", task.windowSeconds()) : "clip";
         String taskKey = safe(task.name()) + "-" + hash(task.manifest().toAbsolutePath().toString()).substring(0, 8);
-        return new FeatureCache(root.resolve(taskKey).resolve(safe(extractor.name()) + "-" + extractor.fingerprint())
+        return new FeatureCache(root.resolve(taskKey).resolve(safe(extractor.name()) + "-" + safe(extractor.fingerprint()))
                 .resolve(window));
     }
 

@@ -1,21 +1,14 @@
 package org.mert4j.probe;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.stream.Stream;
-
 import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.MertModel;
 import org.mert4j.tensor.FloatArray;
 
-/** MERT hidden states 0..L: time-mean per window, or every frame for beat tracking. */
+/**
+ * MERT hidden states 0..L: time-mean per window, or every frame for beat tracking, computed by the embedding
+ * protocol every front-end shares ({@link org.mert4j.model.FileEmbedder}, through {@link MertModel#embed}).
+ * The fingerprint names the weights ({@link org.mert4j.model.ModelFingerprint}).
+ */
 public final class MertFeatures implements FeatureExtractor {
     private static final EmbedOptions WHOLE = new EmbedOptions(0, EmbedOptions.Pool.MEAN, null, 1);
     private final MertModel model;
@@ -26,36 +19,6 @@ public final class MertFeatures implements FeatureExtractor {
         this.model = model;
         this.name = name;
         this.fingerprint = fingerprint;
-    }
-
-    /**
-     * A fingerprint of a model folder: SHA-256 of config.json and preprocessor_config.json plus the name, size and
-     * modification time of every weight file (hashing gigabytes of weights on every run would be slow).
-     */
-    public static String fingerprint(Path modelDir) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String f : List.of("config.json", "preprocessor_config.json")) {
-                Path p = modelDir.resolve(f);
-                if (Files.isRegularFile(p)) {
-                    sha.update(Files.readAllBytes(p));
-                }
-            }
-            try (Stream<Path> files = Files.list(modelDir)) {
-                for (Path p : files.sorted().toList()) {
-                    String n = p.getFileName().toString();
-                    if (n.endsWith(".safetensors") || n.endsWith(".bin") || n.endsWith(".pt")) {
-                        sha.update((n + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis())
-                                .getBytes(StandardCharsets.UTF_8));
-                    }
-                }
-            }
-            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-        } catch (IOException e) {
-            throw new UncheckedIOException(modelDir + ": cannot read the model folder to fingerprint it", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     public MertModel model() {

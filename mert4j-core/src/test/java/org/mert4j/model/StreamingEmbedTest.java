@@ -67,7 +67,11 @@ class StreamingEmbedTest {
     }
 
     static FloatArray whole(Embedder e, Path file, EmbedOptions options) {
-        return e.embed(model.loadAudio(file), options);
+        return embedder(e, options).embed(model.loadAudio(file));
+    }
+
+    static FileEmbedder embedder(Embedder e, EmbedOptions options) {
+        return new FileEmbedder(model.config(), WindowEncoder.of(e), options);
     }
 
     /**
@@ -98,7 +102,7 @@ class StreamingEmbedTest {
         List<Long> progress = new ArrayList<>();
         FloatArray streamed;
         try (AudioWindows w = model.openWindows(file, options)) {
-            streamed = normalising.embed(w, options, progress::add);
+            streamed = embedder(normalising, options).embed(w, progress::add, FileEmbedder.WindowWatch.NONE).values();
             assertEquals(180_000, w.totalSamples()); // 7.5 s at 24 kHz
         }
         assertTrue(Fixtures.maxAbsDiff(expected.data(), streamed.data()) <= 1e-5);

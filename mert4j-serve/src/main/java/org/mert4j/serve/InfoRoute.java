@@ -19,6 +19,7 @@ final class InfoRoute implements Route {
     public void answer(Request request, Response response, String key) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model", ctx.modelName());
+        body.put("model_fingerprint", ctx.model().fingerprint());
         body.put("hidden_states", ctx.config().numHiddenStates());
         body.put("sample_rate", ctx.config().sampleRate());
         body.put("max_upload_bytes", ctx.settings().maxUploadBytes());

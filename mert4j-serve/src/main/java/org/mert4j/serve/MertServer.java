@@ -56,8 +56,17 @@ public final class MertServer implements AutoCloseable {
      */
     public static MertServer start(ServeSettings settings, MertConfig config, String modelName, BatchEncoder encoder,
                                    VectorIndex index, AudioRoot audioRoot, Consumer<String> requestLog) throws Exception {
+        return start(settings, config, new ModelIdentity(modelName, null), encoder, index, audioRoot, requestLog);
+    }
+
+    /**
+     * As {@link #start(ServeSettings, MertConfig, String, BatchEncoder, VectorIndex, AudioRoot, Consumer)}, with
+     * the model's fingerprint for {@code /v1/info}.
+     */
+    public static MertServer start(ServeSettings settings, MertConfig config, ModelIdentity model, BatchEncoder encoder,
+                                   VectorIndex index, AudioRoot audioRoot, Consumer<String> requestLog) throws Exception {
         CatalogueMap map = index == null ? null : CatalogueMap.of(index);
-        MertServer s = new MertServer(settings, config, modelName, encoder, index, map, audioRoot);
+        MertServer s = new MertServer(settings, config, model, encoder, index, map, audioRoot);
         if (requestLog != null) {
             s.server.setRequestLog(new CustomRequestLog(requestLog::accept, REQUEST_LOG_FORMAT));
         }
@@ -72,7 +81,7 @@ public final class MertServer implements AutoCloseable {
 
     private static final String REQUEST_LOG_FORMAT = "%{client}a %{yyyy-MM-dd'T'HH:mm:ss.SSSXXX|UTC}t \"%m %U\" %s %O %{ms}Tms";
 
-    private MertServer(ServeSettings settings, MertConfig config, String modelName, BatchEncoder encoder,
+    private MertServer(ServeSettings settings, MertConfig config, ModelIdentity identity, BatchEncoder encoder,
                        VectorIndex index, CatalogueMap map, AudioRoot audioRoot) throws IOException {
         this.metrics = new Metrics();
         this.tempDir = Files.createTempDirectory("mert-serve-");
@@ -81,7 +90,7 @@ public final class MertServer implements AutoCloseable {
                 settings.maxAnswerBytes());
         this.model = new ModelGate(embedder, tempDir, settings);
         this.drainSeconds = settings.drainSeconds();
-        ServeContext ctx = new ServeContext(settings, metrics, config, modelName, index, map, audioRoot);
+        ServeContext ctx = new ServeContext(settings, metrics, config, identity, index, map, audioRoot);
         RouteTable routes = Routes.of(ctx, model);
         metrics.queueLength(() -> batcher.waiting() + model.inFlight());
         metrics.uploadsReading(model::uploading);

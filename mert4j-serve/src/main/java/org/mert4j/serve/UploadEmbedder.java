@@ -1,26 +1,23 @@
 package org.mert4j.serve;
 
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
 import org.mert4j.audio.AudioDecodeException;
-import org.mert4j.model.AudioWindows;
+import org.mert4j.model.AudioTooShortException;
 import org.mert4j.model.EmbedOptions;
+import org.mert4j.model.FileEmbedder;
 import org.mert4j.model.MertConfig;
-import org.mert4j.model.WindowPooling;
+import org.mert4j.model.NonFiniteAudioException;
 import org.mert4j.tensor.FloatArray;
 
 /**
- * The features of one uploaded file, as {@code mert embed} computes them (5 s windows, the same decoding,
- * resampling, normalisation and {@link WindowPooling}), with its windows run by the shared
- * {@link WindowBatcher} next to those of other requests. The file is streamed: at most {@code maxBatch} of its
- * windows are decoded ahead or waiting for the model, so memory does not grow with its length.
+ * The features of one uploaded file by the embedding protocol {@code mert embed} runs ({@link FileEmbedder}:
+ * 5 s windows, batches of {@code maxBatch}), with its batches run by the shared {@link WindowBatcher} next to
+ * those of other requests ({@link SharedBatchEncoder}) and the service's limits checked on each window. The
+ * file is streamed: a few batches of its windows are decoded ahead or waiting for the model, so memory does
+ * not grow with its length. What is only a warning to {@code mert embed} (a truncated file) is a 400 here.
  */
 public final class UploadEmbedder {
     /** The MARBLE window of {@code mert embed}'s default. */
@@ -31,7 +28,7 @@ public final class UploadEmbedder {
 
     private final MertConfig config;
     private final WindowBatcher batcher;
-    private final int ahead;
+    private final int batch;
     private final double maxSeconds;
     private final long maxAnswerBytes;
 
@@ -43,12 +40,10 @@ public final class UploadEmbedder {
                           long maxAnswerBytes) {
         this.config = config;
         this.batcher = batcher;
-        this.ahead = maxBatch;
+        this.batch = maxBatch;
         this.maxSeconds = maxSeconds;
         this.maxAnswerBytes = maxAnswerBytes;
     }
-
-    private record Pending(CompletableFuture<float[]> result, int samples) {}
 
     /**
      * @param layers resolved hidden-state indices, in the order wanted
@@ -59,111 +54,57 @@ public final class UploadEmbedder {
     }
 
     /**
-     * @param progress told the samples (at the model's rate) embedded so far after each window, or null
+     * @param progress told the samples (at the model's rate) embedded so far after each batch, or null
      * @param cancel   checked between windows and while waiting for the model
      * @throws ApiException 413 past the longest audio, 422 past the largest answer, the cancellation's reason
      */
     FloatArray embed(Path file, int[] layers, EmbedOptions.Pool pool, LongConsumer progress,
                      Cancellation cancel) {
-        int states = config.numHiddenStates();
-        long maxSamples = (long) Math.floor(maxSeconds * config.sampleRate());
-        long valuesPerFrame = (long) layers.length * config.transformer().hiddenSize();
-        WindowPooling pooling = new WindowPooling(config, layers.length, pool);
-        ArrayDeque<Pending> pending = new ArrayDeque<>();
-        try (AudioWindows windows = new AudioWindows(file, config.sampleRate(), WINDOW_SECONDS, ahead)) {
-            long offset = 0;
-            long done = 0;
-            long frames = 0;
-            boolean first = true;
-            for (float[] w = windows.next(); w != null; w = windows.next()) {
-                cancel.check();
-                if (first) {
-                    // what the header declares refuses a long file before any window runs; what is decoded
-                    // is counted below all the same, as a header can claim anything
-                    first = false;
-                    double declared = windows.declaredSeconds();
-                    if (declared > maxSeconds) {
-                        throw tooLong();
-                    }
-                    if (pool == EmbedOptions.Pool.NONE && declared > 0) {
-                        checkAnswer(config.framesFor((long) (declared * config.sampleRate())) * valuesPerFrame);
-                    }
-                }
-                checkFinite(w, offset);
-                offset += w.length;
-                if (offset > maxSamples) {
-                    throw tooLong();
-                }
-                if (config.framesFor(w.length) <= 0) {
-                    continue; // only a final remnant can be shorter than one frame (as Embedder skips it)
-                }
-                if (pool == EmbedOptions.Pool.NONE) {
-                    frames += config.framesFor(w.length);
-                    checkAnswer(frames * valuesPerFrame);
-                }
-                pending.add(new Pending(batcher.submit(w, pool), w.length));
-                if (pending.size() >= ahead) {
-                    done += pool(pending.poll(), pooling, layers, states, cancel);
-                    report(progress, done);
-                }
+        EmbedOptions options = new EmbedOptions(WINDOW_SECONDS, pool, layers, batch);
+        FileEmbedder embedder = new FileEmbedder(config,
+                new SharedBatchEncoder(batcher, config.numHiddenStates(), cancel), options, batch);
+        try {
+            FileEmbedder.Result r = embedder.embed(file, progress, limits(layers.length, pool, cancel));
+            if (r.warning() != null) {
+                throw new ApiException(400, "truncated upload: " + r.warning());
             }
-            while (!pending.isEmpty()) {
-                done += pool(pending.poll(), pooling, layers, states, cancel);
-                report(progress, done);
-            }
-            if (windows.lengthWarning() != null) {
-                throw new ApiException(400, "truncated upload: " + windows.lengthWarning());
-            }
-            try {
-                return pooling.result(windows.totalSamples());
-            } catch (IllegalArgumentException e) {
-                throw new ApiException(400, "audio too short: " + e.getMessage());
-            }
+            return r.values();
+        } catch (AudioTooShortException e) {
+            throw new ApiException(400, "audio too short: " + e.getMessage());
+        } catch (NonFiniteAudioException e) {
+            throw new ApiException(400, e.getMessage());
         } catch (AudioDecodeException e) {
             throw new ApiException(400, "cannot decode the upload: " + withoutPath(e.getMessage(), file));
-        } finally {
-            pending.forEach(p -> p.result().cancel(false));
-        }
-    }
-
-    private static void report(LongConsumer progress, long samples) {
-        if (progress != null) {
-            progress.accept(samples);
         }
     }
 
     /**
-     * Adds one window's outputs (all hidden states) to the pooling, keeping the rows of {@code layers};
-     * returns the window's samples.
+     * The service's limits, checked on each window before it runs: the length the header declares refuses a
+     * long file before any window runs, and what is decoded is counted all the same, as a header can claim
+     * anything; a frame-level answer must fit {@code --max-answer-mb}.
      */
-    private static int pool(Pending p, WindowPooling pooling, int[] layers, int states, Cancellation cancel) {
-        float[] all = null;
-        try {
-            while (all == null) {
-                cancel.check();
-                try {
-                    all = p.result().get(Cancellation.POLL_MILLIS, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    // still waiting for the model: look again whether anyone waits for the answer
+    private FileEmbedder.WindowWatch limits(int numLayers, EmbedOptions.Pool pool, Cancellation cancel) {
+        long maxSamples = (long) Math.floor(maxSeconds * config.sampleRate());
+        long valuesPerFrame = (long) numLayers * config.transformer().hiddenSize();
+        long[] frames = {0};
+        return (offset, samples, declaredSeconds) -> {
+            cancel.check();
+            if (offset == 0) {
+                if (declaredSeconds > maxSeconds) {
+                    throw tooLong();
+                }
+                if (pool == EmbedOptions.Pool.NONE && declaredSeconds > 0) {
+                    checkAnswer(config.framesFor((long) (declaredSeconds * config.sampleRate())) * valuesPerFrame);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(503, "interrupted while waiting for the model", "1");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof ApiException a) {
-                throw a;
+            if (offset + samples > maxSamples) {
+                throw tooLong();
             }
-            throw new IllegalStateException("the model failed on this audio: " + cause, cause);
-        }
-        int row = all.length / states;
-        float[] kept = new float[layers.length * row];
-        for (int i = 0; i < layers.length; i++) {
-            System.arraycopy(all, layers[i] * row, kept, i * row, row);
-        }
-        pooling.add(kept, 1, p.samples());
-        return p.samples();
+            if (pool == EmbedOptions.Pool.NONE && config.framesFor(samples) > 0) {
+                frames[0] += config.framesFor(samples);
+                checkAnswer(frames[0] * valuesPerFrame);
+            }
+        };
     }
 
     private ApiException tooLong() {
@@ -182,14 +123,6 @@ public final class UploadEmbedder {
 
     private static String trim(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.3f", v);
-    }
-
-    private void checkFinite(float[] w, long offset) {
-        int bad = FloatArray.firstNonFinite(w);
-        if (bad >= 0) {
-            throw new ApiException(400, String.format(Locale.ROOT, "the audio holds a non-finite sample (%s) at"
-                    + " %.3f s: NaN or infinity cannot be embedded", w[bad], (offset + bad) / (double) config.sampleRate()));
-        }
     }
 
     /** Decoder messages start with the (temporary, meaningless to the client) file name. */

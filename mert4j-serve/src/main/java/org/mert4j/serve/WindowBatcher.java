@@ -64,6 +64,26 @@ public final class WindowBatcher implements AutoCloseable {
         return job.result();
     }
 
+    /**
+     * Queues the windows of one batch at once, so that the batching thread sees them together (and runs
+     * them together, when they fit one of its batches); one future per window, as {@link #submit}.
+     */
+    public List<CompletableFuture<float[]>> submitAll(List<float[]> windows, EmbedOptions.Pool pool) {
+        List<Job> jobs = new ArrayList<>(windows.size());
+        windows.forEach(w -> jobs.add(new Job(w, pool, new CompletableFuture<>())));
+        lock.lock();
+        try {
+            if (closed) {
+                throw new ApiException(503, "the server is shutting down", "5");
+            }
+            queue.addAll(jobs);
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return jobs.stream().map(Job::result).toList();
+    }
+
     /** Windows waiting for the model. */
     public int waiting() {
         lock.lock();

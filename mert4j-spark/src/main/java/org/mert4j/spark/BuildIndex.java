@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -49,7 +50,7 @@ public final class BuildIndex {
             throws IOException {
         layer = absoluteLayer(layer, model);
         Dataset<Row> vectors = vectors(spark, parquet, layer);
-        Iterator<Row> it = vectors.dropDuplicates("path").toLocalIterator();
+        Iterator<Row> it = vectors.dropDuplicates(EmbeddingColumns.KEY).toLocalIterator();
         if (!it.hasNext()) {
             throw noRows(spark, parquet, layer);
         }
@@ -84,18 +85,25 @@ public final class BuildIndex {
         return layer;
     }
 
-    /** The error-free rows of the Parquet output as (path, v), v being hidden state {@code layer}. */
+    /**
+     * The error-free rows of the Parquet output as (key, v), v being hidden state {@code layer}. The key is the
+     * track key the job recorded ({@code mert embed}'s names), or the path in an output written without one.
+     */
     static Dataset<Row> vectors(SparkSession spark, String parquet, int layer) {
-        Dataset<Row> all = spark.read().parquet(parquet).where(functions.col(EmbeddingColumns.ERROR).isNull());
+        Dataset<Row> all = spark.read().option("mergeSchema", "true").parquet(parquet)
+                .where(functions.col(EmbeddingColumns.ERROR).isNull());
         List<String> cols = Arrays.asList(all.columns());
+        Column key = (cols.contains(EmbeddingColumns.KEY)
+                ? functions.coalesce(functions.col(EmbeddingColumns.KEY), functions.col("path"))
+                : functions.col("path")).as(EmbeddingColumns.KEY);
         Dataset<Row> vectors;
         String layerColumn = EmbeddingColumns.layerColumn(layer);
         if (cols.contains(layerColumn)) {
-            vectors = all.select(functions.col("path"), functions.col(layerColumn).as("v"));
+            vectors = all.select(key, functions.col(layerColumn).as("v"));
         } else if (cols.contains(EmbeddingColumns.EMBEDDING)) {
             // [layers, hidden] flattened: slice out this layer's row (element_at and slice count from 1)
             vectors = all.where(functions.array_contains(functions.col(EmbeddingColumns.LAYERS), layer))
-                    .select(functions.col("path"), functions.slice(functions.col(EmbeddingColumns.EMBEDDING),
+                    .select(key, functions.slice(functions.col(EmbeddingColumns.EMBEDDING),
                             functions.expr("array_position(" + EmbeddingColumns.LAYERS + ", " + layer + ") - 1")
                                     .multiply(functions.col(EmbeddingColumns.HIDDEN_SIZE)).plus(1),
                             functions.col(EmbeddingColumns.HIDDEN_SIZE)).as("v"));

@@ -70,7 +70,7 @@ public final class BuildShardedIndex {
         Files.deleteIfExists(out.resolve(org.mert4j.index.IndexMetadata.FILE_NAME)); // not an index until done
         // float[] rather than Spark's rows of boxed numbers through the shuffle
         JavaPairRDD<Integer, Tuple2<String, float[]>> byShard = BuildIndex.vectors(spark, parquet, state)
-                .dropDuplicates("path").javaRDD()
+                .dropDuplicates(EmbeddingColumns.KEY).javaRDD()
                 .mapToPair(r -> new Tuple2<>(shardOf(r.getString(0), shards),
                         new Tuple2<>(r.getString(0), BuildIndex.toFloats(r.getList(1)))))
                 .partitionBy(new HashPartitioner(shards)); // an Integer key k in 0..shards-1 goes to partition k

@@ -6,9 +6,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.hadoop.conf.Configuration;
@@ -21,14 +22,19 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.mert4j.audio.AudioFiles;
+import org.mert4j.model.TrackKey;
 
 /**
  * The catalogue job: audio files in (a manifest, folders or globs on any file system Spark reads), one
- * Parquet row per file out ({@code path}, {@code duration_s}, layer info, embedding, {@code error}).
+ * Parquet row per file out ({@code path}, its {@code key} ({@link TrackKey}), {@code duration_s}, layer info,
+ * embedding, {@code error}), and the record {@code _mert-embed.json} of the model and settings ({@link JobRecord}).
  * Files already in the output are skipped, so an interrupted or extended run is simply started again.
  * <pre>
  * spark-submit --class org.mert4j.spark.EmbedJob mert4j-spark-app.jar \
@@ -81,17 +87,18 @@ public final class EmbedJob {
     /** As {@link #run(SparkSession, EmbedJobOptions)}, counting the executors' work in {@code progress}. */
     public static Summary run(SparkSession spark, EmbedJobOptions o, EmbedProgress progress) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        List<String> paths = new ArrayList<>();
+        Map<String, String> keys = new LinkedHashMap<>(); // path -> track key, the first listing wins
         for (String m : o.manifests()) {
-            paths.addAll(readManifest(m, hadoop));
+            readManifest(m, hadoop).forEach(t -> keys.putIfAbsent(t.path(), t.key()));
         }
         for (String in : o.inputs()) {
-            paths.addAll(expand(in, hadoop));
+            expand(in, hadoop).forEach(t -> keys.putIfAbsent(t.path(), t.key()));
         }
         // the driver holds the file list anyway (it listed the inputs): keep the work list there too, so that
         // every partition of the job can be recomputed from the plan when an executor and its blocks are lost
-        List<String> all = new ArrayList<>(new LinkedHashSet<>(paths));
+        List<String> all = new ArrayList<>(keys.keySet());
         long inputs = all.size();
+        JobRecord.check(o, hadoop);
         List<String> pending = all;
         if (outputExists(o.out(), hadoop)) {
             Dataset<Row> done = spark.read().parquet(o.out());
@@ -112,9 +119,9 @@ public final class EmbedJob {
                 .inputColumn("path");
         // one file per row and few rows per partition: a slow file holds up only its own partition. Slices of
         // the driver's list, no shuffle: a task lost with its executor is simply run again elsewhere.
-        Dataset<Row> todo = spark.createDataset(
-                JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(pending, partitions).rdd(),
-                Encoders.STRING()).toDF("path");
+        List<Row> rows = pending.stream().map(p -> RowFactory.create(p, keys.get(p))).toList();
+        Dataset<Row> todo = spark.createDataFrame(
+                JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, partitions), INPUT);
         Dataset<Row> result = embedder.transform(todo, progress);
         Set<String> before = partFiles(o.out(), hadoop);
         result.write().mode(SaveMode.Append).parquet(o.out());
@@ -160,20 +167,35 @@ public final class EmbedJob {
     private static boolean outputExists(String out, Configuration hadoop) throws IOException {
         Path p = new Path(out);
         FileSystem fs = p.getFileSystem(hadoop);
-        return fs.exists(new Path(p, "_SUCCESS")) || (fs.exists(p) && fs.listStatus(p).length > 0);
+        if (fs.exists(new Path(p, "_SUCCESS"))) {
+            return true;
+        }
+        // what Spark reads: files not starting with _ or . (the job's own record starts with _)
+        return fs.exists(p) && fs.listStatus(p, f -> !f.getName().startsWith("_") && !f.getName().startsWith(".")).length > 0;
     }
 
-    /** Lines of a manifest (any file system), taken as given: a missing file becomes an error row. */
-    static List<String> readManifest(String manifest, Configuration hadoop) throws IOException {
+    /** The input rows: a file's path as listed, and its {@link TrackKey}. */
+    private static final StructType INPUT = new StructType()
+            .add("path", DataTypes.StringType, false)
+            .add(EmbeddingColumns.KEY, DataTypes.StringType, false);
+
+    /** A file to embed: its fully qualified path, and its {@link TrackKey}. */
+    record Track(String path, String key) {}
+
+    /**
+     * Lines of a manifest (any file system), taken as given: a missing file becomes an error row. Each is keyed
+     * by its bare file name, as {@code mert embed} keys the entries of a list.
+     */
+    static List<Track> readManifest(String manifest, Configuration hadoop) throws IOException {
         Path p = new Path(manifest);
         FileSystem fs = p.getFileSystem(hadoop);
-        List<String> out = new ArrayList<>();
+        List<Track> out = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 line = line.strip();
                 if (!line.isEmpty() && !line.startsWith("#")) {
-                    out.add(line);
+                    out.add(new Track(line, TrackKey.of(new Path(line).getName())));
                 }
             }
         }
@@ -183,30 +205,33 @@ public final class EmbedJob {
     /**
      * A file, folder or glob: a matching file is taken whatever its extension, a matching folder
      * contributes its audio files recursively. Paths come back fully qualified ({@code file:/...},
-     * {@code hdfs://...}), sorted.
+     * {@code hdfs://...}), sorted; keys as {@code mert embed} gives them: the path below a matching folder, or
+     * a matching file's bare name.
      */
-    static List<String> expand(String input, Configuration hadoop) throws IOException {
+    static List<Track> expand(String input, Configuration hadoop) throws IOException {
         Path p = new Path(input);
         FileSystem fs = p.getFileSystem(hadoop);
         FileStatus[] matches = fs.globStatus(p);
         if (matches == null || matches.length == 0) {
             throw new IOException(input + ": no such file, folder or glob match");
         }
-        List<String> out = new ArrayList<>();
+        List<Track> out = new ArrayList<>();
         for (FileStatus m : matches) {
             if (m.isDirectory()) {
+                java.net.URI folder = m.getPath().toUri();
                 RemoteIterator<LocatedFileStatus> it = fs.listFiles(m.getPath(), true);
                 while (it.hasNext()) {
                     LocatedFileStatus f = it.next();
                     if (f.isFile() && AudioFiles.isAudioFile(java.nio.file.Path.of(f.getPath().getName()))) {
-                        out.add(f.getPath().toString());
+                        String below = folder.relativize(f.getPath().toUri()).getPath();
+                        out.add(new Track(f.getPath().toString(), TrackKey.of(below)));
                     }
                 }
             } else {
-                out.add(m.getPath().toString());
+                out.add(new Track(m.getPath().toString(), TrackKey.of(m.getPath().getName())));
             }
         }
-        out.sort(null);
+        out.sort(java.util.Comparator.comparing(Track::path));
         return out;
     }
 }

@@ -6,12 +6,14 @@ import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.mert4j.model.AudioWindows;
-import org.mert4j.model.EmbedOptions;
+import org.mert4j.model.FileEmbedder;
 import org.mert4j.model.MertModel;
 import org.mert4j.tensor.FloatArray;
 
-/** Embeds the rows of one partition, one file at a time, as the partition is consumed. */
+/**
+ * Embeds the rows of one partition, one file at a time, as the partition is consumed, by the embedding
+ * protocol of {@code mert embed} ({@link FileEmbedder}); a file that fails becomes a row with its error.
+ */
 final class EmbedPartition implements MapPartitionsFunction<Row, Row>, Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -39,8 +41,8 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row>, Serializa
         }
         MertModel model = ModelCache.get(config.model(), config.device(), config.torchThreads(), config.int8(),
                 progress::modelLoaded);
-        EmbedOptions options = config.options();
-        int[] layers = options.resolveLayers(model.config().numHiddenStates());
+        FileEmbedder embedder = model.fileEmbedder(config.options());
+        int[] layers = embedder.layers();
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -50,12 +52,12 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row>, Serializa
             @Override
             public Row next() {
                 Row in = rows.next();
-                return append(in, embedOne(model, options, layers, in));
+                return append(in, embedOne(embedder, layers, in));
             }
         };
     }
 
-    private Object[] embedOne(MertModel model, EmbedOptions options, int[] layers, Row in) {
+    private Object[] embedOne(FileEmbedder embedder, int[] layers, Row in) {
         try {
             if (in.isNullAt(column)) {
                 throw new IllegalArgumentException("input is null");
@@ -63,17 +65,10 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row>, Serializa
             try (AudioFetch audio = kind == InputKind.PATH
                     ? AudioFetch.of(in.getString(column), hadoop)
                     : AudioFetch.ofBytes((byte[]) in.get(column), nameColumn == null ? null : in.getString(nameColumn))) {
-                if (options.windowSeconds() > 0) {
-                    // Streamed: decoding overlaps the encoder and a long file never sits in memory whole.
-                    try (AudioWindows windows = model.openWindows(audio.path(), options)) {
-                        FloatArray e = model.embed(windows, options, null);
-                        return embedded((double) windows.totalSamples() / model.sampleRate(), layers, e);
-                    }
-                }
-                float[] mono = model.loadAudio(audio.path());
-                double duration = (double) mono.length / model.sampleRate();
-                FloatArray e = model.embed(mono, model.sampleRate(), options);
-                return embedded(duration, layers, e);
+                FileEmbedder.Result r = embedder.embed(audio.path());
+                Object[] v = values(r.seconds(), layers, r.values());
+                progress.fileEmbedded(r.seconds());
+                return v;
             }
         } catch (Exception e) {
             progress.fileFailed();
@@ -81,18 +76,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row>, Serializa
         }
     }
 
-    private Object[] embedded(double duration, int[] layers, FloatArray e) {
-        Object[] v = values(duration, layers, e);
-        progress.fileEmbedded(duration);
-        return v;
-    }
-
     private Object[] values(double duration, int[] layers, FloatArray e) {
-        if (FloatArray.firstNonFinite(e.data()) >= 0) {
-            // NaN or infinite samples give meaningless features: an error row, never a row of NaN
-            throw new IllegalArgumentException("the features are not finite (the audio holds NaN or infinite"
-                    + " samples?)");
-        }
         int hidden = (int) e.shape()[1];
         if (config.layout() == OutputLayout.ARRAY) {
             return new Object[] {duration, layers, hidden, e.data(), null};

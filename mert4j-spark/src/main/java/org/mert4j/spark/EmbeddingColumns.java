@@ -14,6 +14,8 @@ public final class EmbeddingColumns {
     public static final String HIDDEN_SIZE = "hidden_size";
     public static final String EMBEDDING = "embedding";
     public static final String ERROR = "error";
+    /** The {@link org.mert4j.model.TrackKey} the catalogue job adds beside each path (not {@link MertEmbedder}). */
+    public static final String KEY = "key";
 
     private EmbeddingColumns() {
     }

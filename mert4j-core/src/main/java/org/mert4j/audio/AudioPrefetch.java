@@ -1,4 +1,4 @@
-package org.mert4j.cli;
+package org.mert4j.audio;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -14,16 +14,19 @@ import java.util.function.Function;
  * FFmpeg decoding and resampling overlap with inference. Results come back in input order; a decoding
  * error is rethrown by {@link #next()} for that file only. At most {@code ahead} decoded files wait in
  * memory.
+ *
+ * @param <F> what names a file (a path, or the caller's record of one)
+ * @param <T> what decoding gives
  */
-public final class AudioPrefetch<T> implements AutoCloseable {
-    private final List<InputFile> files;
-    private final Function<InputFile, T> decoder;
+public final class AudioPrefetch<F, T> implements AutoCloseable {
+    private final List<F> files;
+    private final Function<F, T> decoder;
     private final int ahead;
     private final ExecutorService pool;
     private final Deque<CompletableFuture<T>> queue = new ArrayDeque<>();
     private int submitted;
 
-    public AudioPrefetch(List<InputFile> files, Function<InputFile, T> decoder, int ahead) {
+    public AudioPrefetch(List<F> files, Function<F, T> decoder, int ahead) {
         this.files = files;
         this.decoder = decoder;
         this.ahead = Math.max(1, ahead);
@@ -54,7 +57,7 @@ public final class AudioPrefetch<T> implements AutoCloseable {
 
     private void fill() {
         while (queue.size() < ahead && submitted < files.size()) {
-            InputFile f = files.get(submitted++);
+            F f = files.get(submitted++);
             queue.addLast(CompletableFuture.supplyAsync(() -> decoder.apply(f), pool));
         }
     }
