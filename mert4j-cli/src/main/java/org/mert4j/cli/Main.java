@@ -52,6 +52,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // before any native library loads: the same unpacked libtorch and FFmpeg as the Spark jar's
+        org.mert4j.tensor.NativeLibraryCache.shareAcrossJars();
         String blas = org.mert4j.tensor.CpuThreads.blasWarning(System.getenv());
         if (blas != null) {
             System.err.println("mert: warning: " + blas);

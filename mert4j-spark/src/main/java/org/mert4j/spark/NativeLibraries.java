@@ -13,14 +13,15 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.ffmpeg.global.swresample;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.pytorch.global.torch;
+import org.mert4j.tensor.NativeLibraryCache;
 
 /**
  * Loads libtorch's and FFmpeg's native libraries in this JVM, one executor JVM of the machine at a time.
  * JavaCPP unpacks the natives from the application jar into a cache folder that every executor on a
- * machine shares ({@code ~/.javacpp/cache/mert4j-spark-app.jar}); two executors starting together could
- * unpack the same library while the other one maps it, and the second dies in the dynamic loader (SIGBUS,
- * exit code 134). A file lock next to the cache makes the first executor unpack and the others wait, then
- * load the unpacked files.
+ * machine shares ({@code ~/.javacpp/cache}, one file per library, the same files as the command line's:
+ * {@link NativeLibraryCache}); two executors starting together could unpack the same library while the
+ * other one maps it, and the second dies in the dynamic loader (SIGBUS, exit code 134). A file lock next
+ * to the cache makes the first executor unpack and the others wait, then load the unpacked files.
  */
 final class NativeLibraries {
     private static volatile boolean loaded;
@@ -36,6 +37,7 @@ final class NativeLibraries {
             if (loaded) {
                 return;
             }
+            NativeLibraryCache.shareAcrossJars();
             File cache;
             try {
                 cache = Loader.getCacheDir();
