@@ -3,7 +3,7 @@
 
 const $ = (id) => document.getElementById(id);
 const state = { info: null, tracks: [], points: null, screen: null, grid: null, cell: 10, base: null,
-  highlight: new Map(), selected: -1, hover: -1, keyIndex: new Map() };
+  size: { w: 0, h: 0 }, highlight: new Map(), selected: -1, hover: -1, keyIndex: new Map() };
 
 function trackUrl(key, what) {
   return '/v1/tracks/' + encodeURIComponent(key) + '/' + what;
@@ -217,6 +217,7 @@ async function loadMap() {
 function layout() {
   const dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth, h = canvas.clientHeight;
+  state.size = { w, h };
   canvas.width = Math.max(1, Math.round(w * dpr));
   canvas.height = Math.max(1, Math.round(h * dpr));
   ctx2d.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -268,8 +269,10 @@ function drawBase(dpr) {
   state.base = base;
 }
 
+// Draws in the coordinates of the last layout, which the bitmap, the offscreen points and the dots share:
+// the canvas's size now may differ until the resize observer lays it out again.
 function drawMap() {
-  const w = canvas.clientWidth, h = canvas.clientHeight;
+  const { w, h } = state.size;
   ctx2d.clearRect(0, 0, w, h);
   if (!state.screen || !state.base) return;
   ctx2d.drawImage(state.base, 0, 0, w, h);
@@ -335,8 +338,12 @@ canvas.addEventListener('click', async (e) => {
     setStatus(err.message, true);
   }
 });
+// The canvas changes size without the window doing so too (a scrollbar comes or goes, the panel beside it
+// grows): lay out again whenever the canvas's own size changes, or the pixel ratio with the window (zoom).
 let resizeTimer = 0;
-window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(layout, 100); });
+const relayout = () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(layout, 100); };
+new ResizeObserver(relayout).observe(canvas);
+window.addEventListener('resize', relayout);
 
 // ---- start
 
