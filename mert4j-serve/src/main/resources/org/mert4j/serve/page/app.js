@@ -308,6 +308,15 @@ function nearest(x, y) {
   return best;
 }
 
+// Where the tooltip of the point at (x, y) goes in a map of w x h: below and right of the point, to its left
+// near the right edge and above it near the bottom, so that it stays inside the map.
+function tipPlace(x, y, tipW, tipH, w, h) {
+  const gap = 10;
+  const left = x + gap + tipW <= w ? x + gap : x - gap - tipW;
+  const top = y + gap + tipH <= h ? y + gap : y - gap - tipH;
+  return { left: Math.max(0, Math.min(left, w - tipW)), top: Math.max(0, Math.min(top, h - tipH)) };
+}
+
 canvas.addEventListener('mousemove', (e) => {
   const r = canvas.getBoundingClientRect();
   const x = e.clientX - r.left, y = e.clientY - r.top;
@@ -317,8 +326,10 @@ canvas.addEventListener('mousemove', (e) => {
   if (i >= 0) {
     tip.hidden = false;
     tip.textContent = state.tracks[i];
-    tip.style.left = state.screen[2 * i] + 'px';
-    tip.style.top = state.screen[2 * i + 1] + 'px';
+    const at = tipPlace(state.screen[2 * i], state.screen[2 * i + 1], tip.offsetWidth, tip.offsetHeight,
+      state.size.w, state.size.h);
+    tip.style.left = at.left + 'px';
+    tip.style.top = at.top + 'px';
   } else {
     tip.hidden = true;
   }
