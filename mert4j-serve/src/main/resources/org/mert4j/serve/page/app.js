@@ -15,6 +15,17 @@ function setStatus(text, isError) {
   s.classList.toggle('error', !!isError);
 }
 
+// One query at a time: a new upload or a click on the map supersedes the one before, whose upload is
+// stopped and whose answer is dropped, so that the status line and the list speak of the latest only.
+const query = { id: 0, xhr: null };
+
+function newQuery() {
+  if (query.xhr) query.xhr.abort();
+  query.xhr = null;
+  $('progress').hidden = true;
+  return ++query.id;
+}
+
 async function getJson(url) {
   const r = await fetch(url, { credentials: 'same-origin' });
   const body = await r.json().catch(() => ({ error: r.statusText }));
@@ -41,6 +52,7 @@ function duration(blob) {
 // Uploads with XHR (upload progress), asking for progress lines (application/x-ndjson): one per embedded
 // window, {"progress": {"seconds"}}, then the answer, or {"error"}, as the last line.
 async function upload(blob, name) {
+  const id = newQuery();
   const searchable = state.info && state.info.index;
   const url = searchable ? '/v1/search?k=10' : '/v1/embed';
   const bar = $('progress');
@@ -50,7 +62,9 @@ async function upload(blob, name) {
   fill.style.width = '0%';
   setStatus('Uploading ' + name + '…');
   const seconds = await duration(blob);
+  if (id !== query.id) return;
   const xhr = new XMLHttpRequest();
+  query.xhr = xhr;
   xhr.open('POST', url);
   xhr.withCredentials = true;
   xhr.setRequestHeader('Accept', 'application/x-ndjson');
@@ -150,6 +164,7 @@ $('player').addEventListener('error', () => {
 
 $('file').addEventListener('change', (e) => {
   const f = e.target.files[0];
+  e.target.value = ''; // picking the same file again is a change too: a new search
   if (f) upload(f, f.name);
 });
 const drop = $('drop');
@@ -186,7 +201,7 @@ $('record').addEventListener('click', async () => {
     recorder.start();
     button.textContent = '■ Stop';
     button.classList.add('live');
-    setStatus('Recording… press Stop to search');
+    setStatus('Recording… press Stop to ' + (state.info && state.info.index ? 'search' : 'embed'));
   } catch (err) {
     setStatus('Microphone: ' + err.message, true);
   }
@@ -342,11 +357,17 @@ canvas.addEventListener('click', async (e) => {
   const track = state.tracks[i];
   state.selected = i;
   play_(track);
+  const id = newQuery();
+  setStatus('Finding the neighbours of ' + track + '…');
+  const started = performance.now();
   try {
     const body = await getJson(trackUrl(track, 'neighbours') + '?k=10');
+    if (id !== query.id) return;
+    const secs = ((performance.now() - started) / 1000).toFixed(1);
+    setStatus(track + ': ' + body.results.length + ' neighbours in ' + secs + ' s');
     showResults('Neighbours of ' + track, body.results);
   } catch (err) {
-    setStatus(err.message, true);
+    if (id === query.id) setStatus(err.message, true);
   }
 });
 // The canvas changes size without the window doing so too (a scrollbar comes or goes, the panel beside it
