@@ -3,7 +3,7 @@
 
 const $ = (id) => document.getElementById(id);
 const state = { info: null, tracks: [], points: null, screen: null, grid: null, cell: 10, base: null,
-  size: { w: 0, h: 0 }, highlight: new Map(), selected: -1, hover: -1, keyIndex: new Map() };
+  size: { w: 0, h: 0 }, colours: null, highlight: new Map(), selected: -1, hover: -1, keyIndex: new Map() };
 
 function trackUrl(key, what) {
   return '/v1/tracks/' + encodeURIComponent(key) + '/' + what;
@@ -226,6 +226,7 @@ async function loadMap() {
   state.points = new Float32Array(buf);
   state.keyIndex = new Map(meta.tracks.map((t, i) => [t, i]));
   $('map-note').textContent = meta.count.toLocaleString() + ' tracks · hover to name, click to play';
+  $('legend').hidden = false;
   layout();
 }
 
@@ -233,6 +234,7 @@ function layout() {
   const dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth, h = canvas.clientHeight;
   state.size = { w, h };
+  state.colours = mapColours();
   canvas.width = Math.max(1, Math.round(w * dpr));
   canvas.height = Math.max(1, Math.round(h * dpr));
   ctx2d.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -268,6 +270,13 @@ function layout() {
   drawMap();
 }
 
+// The map's colours are the style sheet's, which the legend under the map shows too.
+function mapColours() {
+  const style = getComputedStyle(document.documentElement);
+  const get = (name) => style.getPropertyValue(name).trim();
+  return { track: get('--track'), near: get('--near'), picked: get('--picked'), under: get('--under') };
+}
+
 // The catalogue's points are drawn once per layout into an offscreen canvas; hover and selection only
 // copy it back and draw a few dots on top, so they stay instant with 100,000 tracks.
 function drawBase(dpr) {
@@ -279,7 +288,8 @@ function drawBase(dpr) {
   const sc = state.screen;
   const n = sc.length / 2;
   const size = n > 20000 ? 1.5 : n > 2000 ? 2.5 : 5;
-  g.fillStyle = 'rgba(79,179,255,' + (n > 20000 ? 0.45 : 0.8) + ')';
+  g.fillStyle = state.colours.track;
+  g.globalAlpha = n > 20000 ? 0.45 : 0.8;
   for (let i = 0; i < n; i++) g.fillRect(sc[2 * i] - size / 2, sc[2 * i + 1] - size / 2, size, size);
   state.base = base;
 }
@@ -291,9 +301,10 @@ function drawMap() {
   ctx2d.clearRect(0, 0, w, h);
   if (!state.screen || !state.base) return;
   ctx2d.drawImage(state.base, 0, 0, w, h);
-  for (const [i] of state.highlight) dot(i, 4.5, '#5fd38d');
-  if (state.selected >= 0) dot(state.selected, 6, '#ffb347');
-  if (state.hover >= 0) dot(state.hover, 5, '#ffffff');
+  const c = state.colours;
+  for (const [i] of state.highlight) dot(i, 4.5, c.near);
+  if (state.selected >= 0) dot(state.selected, 6, c.picked);
+  if (state.hover >= 0) dot(state.hover, 5, c.under);
 }
 
 function dot(i, r, color) {
