@@ -215,6 +215,7 @@ const ctx2d = canvas.getContext('2d');
 async function loadMap() {
   if (!state.info.index) {
     $('map-note').textContent = 'no index loaded';
+    $('map-empty').hidden = false;
     return;
   }
   const [meta, buf] = await Promise.all([getJson('/v1/map'),
@@ -396,6 +397,10 @@ window.addEventListener('resize', relayout);
     const i = state.info;
     $('info').textContent = i.model + (i.index ? ' · ' + i.index.tracks.toLocaleString() + ' tracks, layer '
       + i.index.layer : ' · no index') + (i.audio ? '' : ' · no audio');
+    // without an index there is nothing to search: say so instead of offering nearest tracks
+    $('results-title').hidden = !i.index;
+    $('results').hidden = !i.index;
+    $('no-index').hidden = !!i.index;
     layout();
     await loadMap();
   } catch (err) {
