@@ -9,6 +9,11 @@ function trackUrl(key, what) {
   return '/v1/tracks/' + encodeURIComponent(key) + '/' + what;
 }
 
+// "1 track", "2 tracks"
+function count(n, noun) {
+  return n + ' ' + noun + (n === 1 ? '' : 's');
+}
+
 function setStatus(text, isError) {
   const s = $('status');
   s.textContent = text;
@@ -95,7 +100,7 @@ async function upload(blob, name) {
     }
     const secs = ((performance.now() - started) / 1000).toFixed(1);
     if (searchable) {
-      setStatus(name + ': ' + body.results.length + ' nearest tracks in ' + secs + ' s');
+      setStatus(name + ': ' + count(body.results.length, 'nearest track') + ' in ' + secs + ' s');
       showResults('Nearest to ' + name, body.results);
     } else {
       setStatus(name + ': embedding ' + body.shape.join(' × ') + ' in ' + secs + ' s (no index loaded)');
@@ -376,7 +381,7 @@ canvas.addEventListener('click', async (e) => {
     const body = await getJson(trackUrl(track, 'neighbours') + '?k=10');
     if (id !== query.id) return;
     const secs = ((performance.now() - started) / 1000).toFixed(1);
-    setStatus(track + ': ' + body.results.length + ' neighbours in ' + secs + ' s');
+    setStatus(track + ': ' + count(body.results.length, 'neighbour') + ' in ' + secs + ' s');
     showResults('Neighbours of ' + track, body.results);
   } catch (err) {
     if (id === query.id) setStatus(err.message, true);
