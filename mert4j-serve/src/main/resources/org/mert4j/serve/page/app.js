@@ -389,8 +389,15 @@ canvas.addEventListener('click', async (e) => {
 });
 // The canvas changes size without the window doing so too (a scrollbar comes or goes, the panel beside it
 // grows): lay out again whenever the canvas's own size changes, or the pixel ratio with the window (zoom).
-let resizeTimer = 0;
-const relayout = () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(layout, 100); };
+// A single change is laid out at once, before the stretched bitmap is shown; while the window is dragged
+// larger or smaller, at most every 100 ms (a layout of 100,000 tracks takes about as long).
+let resizeTimer = 0, lastLayout = -Infinity;
+function relayout() {
+  clearTimeout(resizeTimer);
+  const wait = lastLayout + 100 - performance.now();
+  const run = () => { lastLayout = performance.now(); layout(); };
+  if (wait <= 0) run(); else resizeTimer = setTimeout(run, wait);
+}
 new ResizeObserver(relayout).observe(canvas);
 window.addEventListener('resize', relayout);
 
