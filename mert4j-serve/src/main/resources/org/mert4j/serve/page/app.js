@@ -3,16 +3,32 @@
 
 const $ = (id) => document.getElementById(id);
 const state = { info: null, tracks: [], points: null, screen: null, grid: null, cell: 10, base: null,
-  highlight: new Map(), selected: -1, hover: -1, keyIndex: new Map() };
+  size: { w: 0, h: 0 }, colours: null, highlight: new Map(), selected: -1, hover: -1, keyIndex: new Map() };
 
 function trackUrl(key, what) {
   return '/v1/tracks/' + encodeURIComponent(key) + '/' + what;
+}
+
+// "1 track", "2 tracks"
+function count(n, noun) {
+  return n + ' ' + noun + (n === 1 ? '' : 's');
 }
 
 function setStatus(text, isError) {
   const s = $('status');
   s.textContent = text;
   s.classList.toggle('error', !!isError);
+}
+
+// One query at a time: a new upload or a click on the map supersedes the one before, whose upload is
+// stopped and whose answer is dropped, so that the status line and the list speak of the latest only.
+const query = { id: 0, xhr: null };
+
+function newQuery() {
+  if (query.xhr) query.xhr.abort();
+  query.xhr = null;
+  $('progress').hidden = true;
+  return ++query.id;
 }
 
 async function getJson(url) {
@@ -41,6 +57,7 @@ function duration(blob) {
 // Uploads with XHR (upload progress), asking for progress lines (application/x-ndjson): one per embedded
 // window, {"progress": {"seconds"}}, then the answer, or {"error"}, as the last line.
 async function upload(blob, name) {
+  const id = newQuery();
   const searchable = state.info && state.info.index;
   const url = searchable ? '/v1/search?k=10' : '/v1/embed';
   const bar = $('progress');
@@ -50,7 +67,9 @@ async function upload(blob, name) {
   fill.style.width = '0%';
   setStatus('Uploading ' + name + '…');
   const seconds = await duration(blob);
+  if (id !== query.id) return;
   const xhr = new XMLHttpRequest();
+  query.xhr = xhr;
   xhr.open('POST', url);
   xhr.withCredentials = true;
   xhr.setRequestHeader('Accept', 'application/x-ndjson');
@@ -81,7 +100,7 @@ async function upload(blob, name) {
     }
     const secs = ((performance.now() - started) / 1000).toFixed(1);
     if (searchable) {
-      setStatus(name + ': ' + body.results.length + ' nearest tracks in ' + secs + ' s');
+      setStatus(name + ': ' + count(body.results.length, 'nearest track') + ' in ' + secs + ' s');
       showResults('Nearest to ' + name, body.results);
     } else {
       setStatus(name + ': embedding ' + body.shape.join(' × ') + ' in ' + secs + ' s (no index loaded)');
@@ -150,6 +169,7 @@ $('player').addEventListener('error', () => {
 
 $('file').addEventListener('change', (e) => {
   const f = e.target.files[0];
+  e.target.value = ''; // picking the same file again is a change too: a new search
   if (f) upload(f, f.name);
 });
 const drop = $('drop');
@@ -186,7 +206,7 @@ $('record').addEventListener('click', async () => {
     recorder.start();
     button.textContent = '■ Stop';
     button.classList.add('live');
-    setStatus('Recording… press Stop to search');
+    setStatus('Recording… press Stop to ' + (state.info && state.info.index ? 'search' : 'embed'));
   } catch (err) {
     setStatus('Microphone: ' + err.message, true);
   }
@@ -200,6 +220,7 @@ const ctx2d = canvas.getContext('2d');
 async function loadMap() {
   if (!state.info.index) {
     $('map-note').textContent = 'no index loaded';
+    $('map-empty').hidden = false;
     return;
   }
   const [meta, buf] = await Promise.all([getJson('/v1/map'),
@@ -211,12 +232,15 @@ async function loadMap() {
   state.points = new Float32Array(buf);
   state.keyIndex = new Map(meta.tracks.map((t, i) => [t, i]));
   $('map-note').textContent = meta.count.toLocaleString() + ' tracks · hover to name, click to play';
+  $('legend').hidden = false;
   layout();
 }
 
 function layout() {
   const dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth, h = canvas.clientHeight;
+  state.size = { w, h };
+  state.colours = mapColours();
   canvas.width = Math.max(1, Math.round(w * dpr));
   canvas.height = Math.max(1, Math.round(h * dpr));
   ctx2d.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -252,6 +276,13 @@ function layout() {
   drawMap();
 }
 
+// The map's colours are the style sheet's, which the legend under the map shows too.
+function mapColours() {
+  const style = getComputedStyle(document.documentElement);
+  const get = (name) => style.getPropertyValue(name).trim();
+  return { track: get('--track'), near: get('--near'), picked: get('--picked'), under: get('--under') };
+}
+
 // The catalogue's points are drawn once per layout into an offscreen canvas; hover and selection only
 // copy it back and draw a few dots on top, so they stay instant with 100,000 tracks.
 function drawBase(dpr) {
@@ -263,19 +294,23 @@ function drawBase(dpr) {
   const sc = state.screen;
   const n = sc.length / 2;
   const size = n > 20000 ? 1.5 : n > 2000 ? 2.5 : 5;
-  g.fillStyle = 'rgba(79,179,255,' + (n > 20000 ? 0.45 : 0.8) + ')';
+  g.fillStyle = state.colours.track;
+  g.globalAlpha = n > 20000 ? 0.45 : 0.8;
   for (let i = 0; i < n; i++) g.fillRect(sc[2 * i] - size / 2, sc[2 * i + 1] - size / 2, size, size);
   state.base = base;
 }
 
+// Draws in the coordinates of the last layout, which the bitmap, the offscreen points and the dots share:
+// the canvas's size now may differ until the resize observer lays it out again.
 function drawMap() {
-  const w = canvas.clientWidth, h = canvas.clientHeight;
+  const { w, h } = state.size;
   ctx2d.clearRect(0, 0, w, h);
   if (!state.screen || !state.base) return;
   ctx2d.drawImage(state.base, 0, 0, w, h);
-  for (const [i] of state.highlight) dot(i, 4.5, '#5fd38d');
-  if (state.selected >= 0) dot(state.selected, 6, '#ffb347');
-  if (state.hover >= 0) dot(state.hover, 5, '#ffffff');
+  const c = state.colours;
+  for (const [i] of state.highlight) dot(i, 4.5, c.near);
+  if (state.selected >= 0) dot(state.selected, 6, c.picked);
+  if (state.hover >= 0) dot(state.hover, 5, c.under);
 }
 
 function dot(i, r, color) {
@@ -305,6 +340,15 @@ function nearest(x, y) {
   return best;
 }
 
+// Where the tooltip of the point at (x, y) goes in a map of w x h: below and right of the point, to its left
+// near the right edge and above it near the bottom, so that it stays inside the map.
+function tipPlace(x, y, tipW, tipH, w, h) {
+  const gap = 10;
+  const left = x + gap + tipW <= w ? x + gap : x - gap - tipW;
+  const top = y + gap + tipH <= h ? y + gap : y - gap - tipH;
+  return { left: Math.max(0, Math.min(left, w - tipW)), top: Math.max(0, Math.min(top, h - tipH)) };
+}
+
 canvas.addEventListener('mousemove', (e) => {
   const r = canvas.getBoundingClientRect();
   const x = e.clientX - r.left, y = e.clientY - r.top;
@@ -314,8 +358,10 @@ canvas.addEventListener('mousemove', (e) => {
   if (i >= 0) {
     tip.hidden = false;
     tip.textContent = state.tracks[i];
-    tip.style.left = state.screen[2 * i] + 'px';
-    tip.style.top = state.screen[2 * i + 1] + 'px';
+    const at = tipPlace(state.screen[2 * i], state.screen[2 * i + 1], tip.offsetWidth, tip.offsetHeight,
+      state.size.w, state.size.h);
+    tip.style.left = at.left + 'px';
+    tip.style.top = at.top + 'px';
   } else {
     tip.hidden = true;
   }
@@ -328,15 +374,32 @@ canvas.addEventListener('click', async (e) => {
   const track = state.tracks[i];
   state.selected = i;
   play_(track);
+  const id = newQuery();
+  setStatus('Finding the neighbours of ' + track + '…');
+  const started = performance.now();
   try {
     const body = await getJson(trackUrl(track, 'neighbours') + '?k=10');
+    if (id !== query.id) return;
+    const secs = ((performance.now() - started) / 1000).toFixed(1);
+    setStatus(track + ': ' + count(body.results.length, 'neighbour') + ' in ' + secs + ' s');
     showResults('Neighbours of ' + track, body.results);
   } catch (err) {
-    setStatus(err.message, true);
+    if (id === query.id) setStatus(err.message, true);
   }
 });
-let resizeTimer = 0;
-window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(layout, 100); });
+// The canvas changes size without the window doing so too (a scrollbar comes or goes, the panel beside it
+// grows): lay out again whenever the canvas's own size changes, or the pixel ratio with the window (zoom).
+// A single change is laid out at once, before the stretched bitmap is shown; while the window is dragged
+// larger or smaller, at most every 100 ms (a layout of 100,000 tracks takes about as long).
+let resizeTimer = 0, lastLayout = -Infinity;
+function relayout() {
+  clearTimeout(resizeTimer);
+  const wait = lastLayout + 100 - performance.now();
+  const run = () => { lastLayout = performance.now(); layout(); };
+  if (wait <= 0) run(); else resizeTimer = setTimeout(run, wait);
+}
+new ResizeObserver(relayout).observe(canvas);
+window.addEventListener('resize', relayout);
 
 // ---- start
 
@@ -346,6 +409,10 @@ window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer
     const i = state.info;
     $('info').textContent = i.model + (i.index ? ' · ' + i.index.tracks.toLocaleString() + ' tracks, layer '
       + i.index.layer : ' · no index') + (i.audio ? '' : ' · no audio');
+    // without an index there is nothing to search: say so instead of offering nearest tracks
+    $('results-title').hidden = !i.index;
+    $('results').hidden = !i.index;
+    $('no-index').hidden = !!i.index;
     layout();
     await loadMap();
   } catch (err) {
