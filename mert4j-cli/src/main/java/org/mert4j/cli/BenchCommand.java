@@ -37,8 +37,8 @@ import org.mert4j.model.MertModel;
 import org.mert4j.model.WindowPlan;
 import org.mert4j.nn.cpu.OneDnnLinear;
 import org.mert4j.pretrain.GradientSync;
+import org.mert4j.pretrain.Objective;
 import org.mert4j.pretrain.PretrainConfig;
-import org.mert4j.pretrain.SpanMasking;
 import org.mert4j.pretrain.StepMetrics;
 import org.mert4j.pretrain.ToneBatches;
 import org.mert4j.pretrain.Trainer;
@@ -449,7 +449,7 @@ public final class BenchCommand implements Callable<Integer> {
         double clipSeconds = trainSeconds != null ? trainSeconds : config.data().cropSeconds();
         int samples = (int) Math.round(clipSeconds * sr);
         int b = trainBatch != null ? trainBatch : Math.max(1, config.data().maxTokens() / samples);
-        PretrainConfig.Objective o = config.objective();
+        Objective o = config.objective();
         Path runDir = Files.createTempDirectory("mert-bench-train");
         if (saveModel != null) {
             try (MertModel m = MertModel.random(enc, 0, "cpu")) {
@@ -463,8 +463,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // built in advance, so that making batches is not timed (the step time does not depend on their values)
         ToneBatches.Settings tones = ToneBatches.Settings.of(b, samples, Math.min(8, classes), 1)
-                .withLabels(codebooks, classes).withCqtBins(o.cqtBins())
-                .withMasking(new SpanMasking(o.maskProb(), o.maskLength(), o.minMasks()));
+                .withLabels(codebooks, classes).withCqtBins(o.cqt().bins())
+                .withMasking(o.masking().spans());
         try (ToneBatches source = ToneBatches.prebuilt(enc, tones, 2);
              Trainer trainer = new Trainer(config, runDir, source, null, GradientSync.SINGLE, null)) {
             double[] audioPerSecond = new double[1];

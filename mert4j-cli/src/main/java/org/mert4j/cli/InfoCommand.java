@@ -80,7 +80,7 @@ public final class InfoCommand implements Callable<Integer> {
         r.put("attention heads", String.valueOf(c.transformer().numHeads()));
         r.put("FFN size", String.valueOf(c.transformer().intermediateSize()));
         r.put("layer norm", layerNorm(c));
-        r.put("conv front norm", c.convFront().norm());
+        r.put("conv front norm", c.convFront().norm().configName());
         r.put("sample rate", c.sampleRate() + " Hz");
         r.put("frame rate", number(c.frameRate()) + " Hz");
         r.put("hidden states", (c.numHiddenStates()) + " (L+1: transformer input and each layer's output)");
@@ -103,7 +103,7 @@ public final class InfoCommand implements Callable<Integer> {
         n.put("num_attention_heads", c.transformer().numHeads());
         n.put("intermediate_size", c.transformer().intermediateSize());
         n.put("layer_norm", layerNorm(c));
-        n.put("conv_front_norm", c.convFront().norm());
+        n.put("conv_front_norm", c.convFront().norm().configName());
         n.put("sample_rate", c.sampleRate());
         n.put("frame_rate_hz", c.frameRate());
         n.put("hidden_states", c.numHiddenStates());

@@ -27,9 +27,9 @@ public final class ConvFeatureEncoder extends Module {
         for (int i = 0; i < built.length; i++) {
             int in = i == 0 ? 1 : front.dims().get(i - 1);
             int out = front.dims().get(i);
-            Norm norm = front.norm().equals("layer") ? Norm.LAYER : (i == 0 ? Norm.GROUP : Norm.NONE);
+            Norm norm = front.norm() == ConvNorm.LAYER ? Norm.LAYER : (i == 0 ? Norm.GROUP : Norm.NONE);
             built[i] = list.register_module(Integer.toString(i), new ConvLayer(in, out, front.kernels().get(i),
-                    front.strides().get(i), front.bias(), norm, Activation.of(front.activation())));
+                    front.strides().get(i), front.bias(), norm, front.activation()));
         }
         this.layers = List.of(built);
     }

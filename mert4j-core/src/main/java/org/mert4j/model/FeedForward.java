@@ -18,7 +18,7 @@ public final class FeedForward extends Module {
         MertConfig.Transformer t = c.transformer();
         this.intermediate = register_module("intermediate_dense", new Linear(t.hiddenSize(), t.intermediateSize(), true));
         this.output = register_module("output_dense", new Linear(t.intermediateSize(), t.hiddenSize(), true));
-        this.act = Activation.of(t.activation());
+        this.act = t.activation();
         this.activationDropout = c.dropout().activation();
         this.hiddenDropout = c.dropout().hidden();
     }

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,12 +84,11 @@ public record MertConfig(
      * @param kernels    {@code conv_kernel}
      * @param strides    {@code conv_stride}
      * @param bias       {@code conv_bias}
-     * @param norm       {@code feat_extract_norm}: {@code group} (a GroupNorm after layer 0 only) or
-     *                   {@code layer} (a LayerNorm after every layer)
+     * @param norm       {@code feat_extract_norm}
      * @param activation {@code feat_extract_activation}, also the positional conv's activation
      */
     public record ConvFront(List<Integer> dims, List<Integer> kernels, List<Integer> strides, boolean bias,
-                            String norm, String activation) {
+                            ConvNorm norm, Activation activation) {
         public ConvFront {
             dims = List.copyOf(dims);
             kernels = List.copyOf(kernels);
@@ -102,10 +102,8 @@ public record MertConfig(
                 positive("conv_kernel[" + i + "]", kernels.get(i), MAX_DIM);
                 positive("conv_stride[" + i + "]", strides.get(i), MAX_DIM);
             }
-            if (!norm.equals("group") && !norm.equals("layer")) {
-                throw new ConfigException("feat_extract_norm must be 'group' or 'layer', found '" + norm + "'");
-            }
-            checkActivation("feat_extract_activation", activation);
+            Objects.requireNonNull(norm, "feat_extract_norm");
+            Objects.requireNonNull(activation, "feat_extract_activation");
         }
 
         public int layers() {
@@ -176,7 +174,7 @@ public record MertConfig(
      * @param attentionRelax   {@code attention_relax}: the softmax stabiliser's constant, or <= 0 for none
      * @param deepnorm         {@code deepnorm}: post-LN residuals scaled by (2L)^(1/4)
      */
-    public record Transformer(int hiddenSize, int numLayers, int numHeads, int intermediateSize, String activation,
+    public record Transformer(int hiddenSize, int numLayers, int numHeads, int intermediateSize, Activation activation,
                               boolean preNorm, double layerNormEps, double attentionRelax, boolean deepnorm) {
         public Transformer {
             positive("hidden_size", hiddenSize, MAX_DIM);
@@ -187,7 +185,7 @@ public record MertConfig(
                 throw new ConfigException("hidden_size " + hiddenSize + " is not divisible by num_attention_heads "
                         + numHeads);
             }
-            checkActivation("hidden_act", activation);
+            Objects.requireNonNull(activation, "hidden_act");
             if (preNorm && deepnorm) {
                 throw new ConfigException("deepnorm = true needs post-LN, but do_stable_layer_norm = true");
             }
@@ -263,14 +261,14 @@ public record MertConfig(
                 r.ints("conv_kernel", List.of(10, 3, 3, 3, 3, 2, 2)),
                 r.ints("conv_stride", List.of(5, 2, 2, 2, 2, 2, 2)),
                 r.bool("conv_bias", false),
-                r.str("feat_extract_norm", "group"),
-                r.str("feat_extract_activation", "gelu"));
+                ConvNorm.parse(r.str("feat_extract_norm", "group")),
+                activation("feat_extract_activation", r.str("feat_extract_activation", "gelu")));
         Transformer transformer = new Transformer(
                 r.integer("hidden_size", 768),
                 r.integer("num_hidden_layers", 12),
                 r.integer("num_attention_heads", 12),
                 r.integer("intermediate_size", 3072),
-                r.str("hidden_act", "gelu"),
+                activation("hidden_act", r.str("hidden_act", "gelu")),
                 r.bool("do_stable_layer_norm", false),
                 r.dbl("layer_norm_eps", 1e-5),
                 r.dbl("attention_relax", -1.0),
@@ -326,14 +324,14 @@ public record MertConfig(
         n.put("num_hidden_layers", transformer.numLayers());
         n.put("num_attention_heads", transformer.numHeads());
         n.put("intermediate_size", transformer.intermediateSize());
-        n.put("hidden_act", transformer.activation());
+        n.put("hidden_act", transformer.activation().hfName());
         putInts(n.putArray("conv_dim"), convFront.dims());
         putInts(n.putArray("conv_kernel"), convFront.kernels());
         putInts(n.putArray("conv_stride"), convFront.strides());
         n.put("num_feat_extract_layers", convFront.layers());
         n.put("conv_bias", convFront.bias());
-        n.put("feat_extract_norm", convFront.norm());
-        n.put("feat_extract_activation", convFront.activation());
+        n.put("feat_extract_norm", convFront.norm().configName());
+        n.put("feat_extract_activation", convFront.activation().hfName());
         n.put("feat_proj_layer_norm", featureProjectionLayerNorm);
         n.put("num_conv_pos_embeddings", positionalConv.kernel());
         n.put("num_conv_pos_embedding_groups", positionalConv.groups());
@@ -530,9 +528,9 @@ public record MertConfig(
         }
     }
 
-    private static void checkActivation(String key, String name) {
+    private static Activation activation(String key, String name) {
         try {
-            Activation.of(name);
+            return Activation.of(name);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(key + " '" + name + "' is not supported; supported: " + Activation.names());
         }

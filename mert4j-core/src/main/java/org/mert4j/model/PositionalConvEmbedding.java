@@ -21,7 +21,7 @@ public final class PositionalConvEmbedding extends Module {
         this.conv = register_module("conv", new WeightNormConv1d(c.transformer().hiddenSize(), k, k / 2,
                 c.positionalConv().groups(), 2));
         this.dropLast = k % 2 == 0;
-        this.act = Activation.of(c.convFront().activation());
+        this.act = c.convFront().activation();
     }
 
     /** [B, T, H] -> [B, T, H] */

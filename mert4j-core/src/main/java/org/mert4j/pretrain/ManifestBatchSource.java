@@ -38,7 +38,7 @@ public final class ManifestBatchSource implements BatchSource {
     private final Manifest manifest;
     private final LabelSet labels;
     private final MertConfig encoder;
-    private final PretrainConfig.Objective objective;
+    private final Objective objective;
     private final int rank;
     private final int world;
     private final long seed;
@@ -89,11 +89,11 @@ public final class ManifestBatchSource implements BatchSource {
         }
         this.eligible = rows.stream().mapToInt(Integer::intValue).toArray();
         this.labelsPerFrame = labelsPerFrame(labels.info().frameRate(), encoder.frameRate());
-        this.cqt = objective.cqtWeight() > 0
-                ? new Cqt(MertPretrainModel.cqtTargetConfig(encoder, objective.cqtBins())) : null;
-        this.masking = new SpanMasking(objective.maskProb(), objective.maskLength(), objective.minMasks());
-        this.noise = new NoiseMixture(objective.noiseProb(), objective.noiseMaxSegments(), objective.noiseMinSeconds(),
-                objective.noiseMaxSeconds(), encoder.sampleRate());
+        this.cqt = objective.cqt().weight() > 0
+                ? new Cqt(MertPretrainModel.cqtTargetConfig(encoder, objective.cqt().bins())) : null;
+        this.masking = objective.masking().spans();
+        this.noise = new NoiseMixture(objective.noise().prob(), objective.noise().maxSegments(),
+                objective.noise().minSeconds(), objective.noise().maxSeconds(), encoder.sampleRate());
         this.ahead = Math.max(0, config.data().prefetch());
         this.workers = Executors.newFixedThreadPool(Math.max(1, ahead), r -> {
             Thread t = new Thread(r, "mert-batches");
@@ -194,7 +194,7 @@ public final class ManifestBatchSource implements BatchSource {
             }
         }
         boolean[][] masks = masking.sample(b, frames, rng);
-        float[][][] target = cqt == null ? null : MertPretrainModel.cqtTarget(cqt, clean, frames, objective.cqtTarget().equals("log"));
+        float[][][] target = cqt == null ? null : MertPretrainModel.cqtTarget(cqt, clean, frames, objective.cqt().target() == CqtTarget.LOG);
         float[][] noisy = noise.apply(clean, rng);
         return new PretrainBatch(noisy, target, lab, masks, rows.stream().mapToInt(Integer::intValue).toArray());
     }

@@ -35,10 +35,10 @@ public final class MertPretrainModel extends Module {
     private final Linear labelHead; // linear head; null with the cosine head
     private final Linear cqtProj;
     private final int[] classes;
-    private final PretrainConfig.Objective objective;
+    private final Objective objective;
 
     /** @param classes number of classes of each label stream (K codebooks) */
-    public MertPretrainModel(MertConfig encoderConfig, int[] classes, PretrainConfig.Objective objective) {
+    public MertPretrainModel(MertConfig encoderConfig, int[] classes, Objective objective) {
         if (!encoderConfig.hasMaskedSpecEmbed()) {
             throw new IllegalArgumentException("pretraining needs masked_spec_embed: set mask_time_prob > 0 in the encoder config");
         }
@@ -48,7 +48,7 @@ public final class MertPretrainModel extends Module {
         this.encoder = register_module("mert", new MertEncoder(encoderConfig));
         this.classes = classes.clone();
         this.objective = objective;
-        int finalDim = objective.finalDim();
+        int finalDim = objective.acoustic().finalDim();
         int hidden = encoderConfig.transformer().hiddenSize();
         int total = 0;
         for (int c : classes) {
@@ -67,7 +67,7 @@ public final class MertPretrainModel extends Module {
                     torch.empty(total, finalDim).uniform_(0, 1, new GeneratorOptional())));
         }
         this.cqtProj = register_module("cqt_proj",
-                new Linear(encoderConfig.transformer().hiddenSize(), objective.cqtBins(), true));
+                new Linear(encoderConfig.transformer().hiddenSize(), objective.cqt().bins(), true));
     }
 
     public MertEncoder encoder() {
@@ -160,14 +160,14 @@ public final class MertPretrainModel extends Module {
             throw new IllegalArgumentException("batch has " + batch.labels().length + " label streams, the model "
                     + classes.length);
         }
-        if (batch.cqt() != null && batch.cqt()[0][0].length != objective.cqtBins()) {
+        if (batch.cqt() != null && batch.cqt()[0][0].length != objective.cqt().bins()) {
             throw new IllegalArgumentException("batch CQT target has " + batch.cqt()[0][0].length + " bins, the model "
-                    + objective.cqtBins());
+                    + objective.cqt().bins());
         }
         Tensor wave = Tensors.fromFloats(flatten(batch.waves()), b, n).to(device, torch.ScalarType.Float);
         Tensor maskBool = Tensors.fromFloats(maskValues(batch.masks()), b, frames).to(device, torch.ScalarType.Bool);
-        MertEncoder.MaskedOutput out = encoder.forward(wave, maskBool, objective.featureGradMult(),
-                objective.projectionGradMult());
+        MertEncoder.MaskedOutput out = encoder.forward(wave, maskBool, objective.front().featureGradMult(),
+                objective.front().projectionGradMult());
         // fairseq takes the penalty after the gradient scaling: the conv front feels a tenth of it too
         Tensor penaltySum = out.convFeatures().to(torch.ScalarType.Float).pow(new Scalar(2.0)).sum();
         Tensor last = out.last();
@@ -178,7 +178,7 @@ public final class MertPretrainModel extends Module {
         long[] correct = new long[classes.length];
         Tensor maskedCe = crossEntropy(masked, batch, true, maskedIdx.length, correct, device);
         Tensor unmaskedCe;
-        if (objective.unmaskedWeight() > 0) {
+        if (objective.acoustic().unmaskedWeight() > 0) {
             long[] unmaskedIdx = frameIndices(batch.masks(), false);
             Tensor unmasked = last.index_select(0,
                     Tensors.fromLongs(unmaskedIdx, unmaskedIdx.length).to(device, torch.ScalarType.Long));
@@ -187,12 +187,12 @@ public final class MertPretrainModel extends Module {
             unmaskedCe = zero(device);
         }
         Tensor cqtSum;
-        if (batch.cqt() != null && objective.cqtWeight() > 0) {
+        if (batch.cqt() != null && objective.cqt().weight() > 0) {
             boolean all = scoresCqtOnAllFrames();
             Tensor hidden = all ? last : masked;
             int count = all ? b * (int) frames : maskedIdx.length;
             Tensor target = Tensors.fromFloats(cqtRows(batch.cqt(), batch.masks(), all, count), count,
-                    objective.cqtBins()).to(device, torch.ScalarType.Float);
+                    objective.cqt().bins()).to(device, torch.ScalarType.Float);
             cqtSum = cqtProj.forward(hidden).to(torch.ScalarType.Float).sub(target).pow(new Scalar(2.0)).sum();
         } else {
             cqtSum = zero(device);
@@ -206,7 +206,7 @@ public final class MertPretrainModel extends Module {
      */
     private Tensor crossEntropy(Tensor hidden, PretrainBatch batch, boolean masked, int count, long[] correct,
                                 Device device) {
-        int finalDim = objective.finalDim();
+        int finalDim = objective.acoustic().finalDim();
         Tensor proj = labelHead != null ? labelHead.forward(hidden) : finalProj.forward(hidden); // [S, C] or [S, D*K]
         Tensor sum = null;
         int offset = 0;
@@ -217,7 +217,7 @@ public final class MertPretrainModel extends Module {
             } else {
                 Tensor pk = unit(proj.narrow(1, (long) k * finalDim, finalDim).to(torch.ScalarType.Float));
                 Tensor ek = unit(labelEmbeddings.narrow(0, offset, classes[k]).to(torch.ScalarType.Float));
-                logits = torch.matmul(pk, ek.t()).div(new Scalar(objective.logitTemp()));
+                logits = torch.matmul(pk, ek.t()).div(new Scalar(objective.acoustic().logitTemp()));
             }
             long[] target = frameLabels(batch.labels()[k], batch.masks(), masked, count, classes[k]);
             Tensor t = Tensors.fromLongs(target, target.length).to(device, torch.ScalarType.Long);
@@ -265,16 +265,18 @@ public final class MertPretrainModel extends Module {
      * {@code feature_penalty}.
      */
     public Terms terms(Sums s, Counts global) {
-        PretrainConfig.Objective o = objective;
-        double scored = (o.acousticWeight() > 0 ? global.masked() : 0) + (o.unmaskedWeight() > 0 ? global.unmasked() : 0);
+        Objective.Acoustic a = objective.acoustic();
+        double scored = (a.weight() > 0 ? global.masked() : 0) + (a.unmaskedWeight() > 0 ? global.unmasked() : 0);
         scored = Math.max(1, scored);
-        Tensor acoustic = s.maskedCe().mul(new Scalar(o.acousticWeight() / scored));
-        if (o.unmaskedWeight() > 0) {
-            acoustic = acoustic.add(s.unmaskedCe().mul(new Scalar(o.unmaskedWeight() / scored)));
+        Tensor acoustic = s.maskedCe().mul(new Scalar(a.weight() / scored));
+        if (a.unmaskedWeight() > 0) {
+            acoustic = acoustic.add(s.unmaskedCe().mul(new Scalar(a.unmaskedWeight() / scored)));
         }
         long cqtFrames = scoresCqtOnAllFrames() ? global.masked() + global.unmasked() : global.masked();
-        Tensor cqt = s.cqtSum().mul(new Scalar(o.cqtWeight() / ((double) Math.max(1, cqtFrames) * o.cqtBins())));
-        Tensor penalty = s.penaltySum().mul(new Scalar(o.featurePenalty() / Math.max(1, global.featureValues())));
+        Objective.CqtLoss c = objective.cqt();
+        Tensor cqt = s.cqtSum().mul(new Scalar(c.weight() / ((double) Math.max(1, cqtFrames) * c.bins())));
+        Tensor penalty = s.penaltySum().mul(new Scalar(objective.front().featurePenalty()
+                / Math.max(1, global.featureValues())));
         return new Terms(acoustic, cqt, penalty);
     }
 
@@ -351,7 +353,7 @@ public final class MertPretrainModel extends Module {
 
     /** CQT target rows of the masked frames, or of every frame, in flat frame order. */
     private float[] cqtRows(float[][][] cqt, boolean[][] masks, boolean all, int count) {
-        int bins = objective.cqtBins();
+        int bins = objective.cqt().bins();
         float[] out = new float[count * bins];
         int k = 0;
         for (int b = 0; b < masks.length; b++) {
@@ -365,6 +367,6 @@ public final class MertPretrainModel extends Module {
     }
 
     private boolean scoresCqtOnAllFrames() {
-        return objective.cqtFrames().equals("all");
+        return objective.cqt().frames() == CqtFrames.ALL;
     }
 }

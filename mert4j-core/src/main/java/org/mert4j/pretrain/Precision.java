@@ -10,7 +10,7 @@ import org.mert4j.model.ConfigException;
  * (autocast to float16 with a dynamic loss scale, CUDA only). {@link #enter()} turns autocast on for one forward pass.
  */
 public final class Precision {
-    private final String mode;
+    private final PrecisionMode mode;
     private final torch.DeviceType deviceType;
     private double lossScale;
     private int goodSteps;
@@ -18,17 +18,17 @@ public final class Precision {
     /** Loss-scale growth after this many overflow-free fp16 updates, as torch.cuda.amp.GradScaler. */
     static final int GROWTH_INTERVAL = 2000;
 
-    public Precision(String mode, Device device) {
+    public Precision(PrecisionMode mode, Device device) {
         this.mode = mode;
         this.deviceType = device.is_cuda() ? torch.DeviceType.CUDA : torch.DeviceType.CPU;
-        if (mode.equals("fp16") && !device.is_cuda()) {
+        if (mode == PrecisionMode.FP16 && !device.is_cuda()) {
             throw new ConfigException("optim.precision = fp16 needs a CUDA device; use bf16 or fp32 on CPU");
         }
-        this.lossScale = mode.equals("fp16") ? 65536.0 : 1.0;
+        this.lossScale = mode == PrecisionMode.FP16 ? 65536.0 : 1.0;
     }
 
     public boolean isMixed() {
-        return !mode.equals("fp32");
+        return mode != PrecisionMode.FP32;
     }
 
     /** The factor the loss is multiplied by before backward (1 except for fp16). */
@@ -41,7 +41,7 @@ public final class Precision {
         if (!isMixed()) {
             return () -> { };
         }
-        torch.set_autocast_dtype(deviceType, mode.equals("bf16") ? torch.ScalarType.BFloat16 : torch.ScalarType.Half);
+        torch.set_autocast_dtype(deviceType, mode == PrecisionMode.BF16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Half);
         torch.set_autocast_enabled(deviceType, true);
         return () -> {
             torch.set_autocast_enabled(deviceType, false);
@@ -54,7 +54,7 @@ public final class Precision {
      * and doubles it after {@link #GROWTH_INTERVAL} good updates.
      */
     public void update(boolean finite) {
-        if (!mode.equals("fp16")) {
+        if (mode != PrecisionMode.FP16) {
             return;
         }
         if (!finite) {

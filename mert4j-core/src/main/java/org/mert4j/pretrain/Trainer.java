@@ -296,7 +296,7 @@ public final class Trainer implements AutoCloseable {
             for (double v : acc) {
                 a.add(v);
             }
-            double cqtWeight = config.objective().cqtWeight();
+            double cqtWeight = config.objective().cqt().weight();
             if (cqtWeight > 0) {
                 // the mean squared CQT error itself, not weighted: comparable between runs of other weights
                 line.put("valid_cqt_error", cqtSum / batches / cqtWeight);

@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mert4j.nn.Activation;
 
 class MertConfigTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,7 +28,7 @@ class MertConfigTest {
         MertConfig c = MertConfig.fromJson(Fixtures.ROOT.resolve("postln-group/config.json"));
         assertEquals(32, c.transformer().hiddenSize());
         assertEquals(2, c.transformer().numLayers());
-        assertEquals("group", c.convFront().norm());
+        assertEquals(ConvNorm.GROUP, c.convFront().norm());
         assertFalse(c.transformer().preNorm());
         assertEquals(24000, c.sampleRate());
         assertEquals(320, c.totalStride());
@@ -95,6 +97,27 @@ class MertConfigTest {
         assertMessage("{\"num_feat_extract_layers\": 5}", "num_feat_extract_layers");
         assertMessage("{\"num_hidden_layers\": 100000}", "num_hidden_layers");
         assertMessage("{\"do_stable_layer_norm\": true, \"deepnorm\": true}", "deepnorm");
+    }
+
+    @Test
+    void everyAcceptedNameIsReadOnceAndWrittenBackAsItWas() throws Exception {
+        for (String act : List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "relu", "silu", "swish")) {
+            MertConfig c = MertConfig.fromJson(parse("{\"hidden_act\": \"" + act + "\", \"feat_extract_activation\": \""
+                    + act + "\"}"));
+            assertEquals(act, c.toJson().get("hidden_act").asText());
+            assertEquals(act, c.toJson().get("feat_extract_activation").asText());
+        }
+        assertEquals(Activation.GELU_NEW, MertConfig.fromJson(parse("{\"hidden_act\": \"gelu_new\"}")).transformer().activation());
+        for (String norm : List.of("group", "layer")) {
+            MertConfig c = MertConfig.fromJson(parse("{\"feat_extract_norm\": \"" + norm + "\"}"));
+            assertEquals(norm, c.toJson().get("feat_extract_norm").asText());
+        }
+        assertEquals(ConvNorm.LAYER, MertConfig.fromJson(parse("{\"feat_extract_norm\": \"layer\"}")).convFront().norm());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> MertConfig.fromJson(parse("{\"feat_extract_norm\": \"batch\"}")));
+        assertEquals("feat_extract_norm 'batch' is not accepted; accepted: group, layer", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> MertConfig.fromJson(parse("{\"hidden_act\": \"tanh\"}")));
+        assertTrue(e.getMessage().contains("'tanh'") && e.getMessage().contains("gelu_pytorch_tanh"), e.getMessage());
     }
 
     private static void assertMessage(String json, String key) throws Exception {

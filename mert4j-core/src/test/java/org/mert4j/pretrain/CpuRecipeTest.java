@@ -22,12 +22,12 @@ class CpuRecipeTest {
         assertTrue(c.encoderConfig().hasSpectrogramFront());
         assertTrue(c.encoderConfig().transformer().preNorm());
         assertTrue(c.objective().linearHead());
-        assertEquals(0.0, c.objective().noiseProb());
+        assertEquals(0.0, c.objective().noise().prob());
         assertEquals(c.optim().totalSteps(), c.run().maxSteps(), "the learning rate decays to zero at the last update");
         assertEquals("linear", c.toJson().get("objective").get("head").asText(), "recorded in the resolved config");
         assertThrows(org.mert4j.model.ConfigException.class,
                 () -> PretrainConfig.load("cpu", null, List.of("objective.head=softmax")));
-        assertEquals("cosine", PretrainConfig.load("small", null, List.of()).objective().head());
+        assertEquals(AcousticHead.COSINE, PretrainConfig.load("small", null, List.of()).objective().acoustic().head());
     }
 
     @Test

@@ -34,9 +34,9 @@ class PresetsTest {
             // docs/pretraining.md: 5.6M parameters, 22 MB in fp32 (the 25 MB a shipped example may take)
             assertEquals(5.56e6, m.parameterCount(), 0.01e6);
         }
-        assertEquals("log", c.objective().cqtTarget());
-        assertEquals("all", c.objective().cqtFrames());
-        assertEquals(0.0, c.objective().featurePenalty());
+        assertEquals(CqtTarget.LOG, c.objective().cqt().target());
+        assertEquals(CqtFrames.ALL, c.objective().cqt().frames());
+        assertEquals(0.0, c.objective().front().featurePenalty());
         assertEquals(5.0, c.data().cropSeconds());
         assertEquals(4 * 5 * 24_000, c.data().maxTokens(), "batches of 4 crops of 5 s");
     }
