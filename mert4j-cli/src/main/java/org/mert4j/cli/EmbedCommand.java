@@ -141,9 +141,6 @@ public final class EmbedCommand implements Callable<Integer> {
                     + " (one path per line).")
     private List<String> inputs;
 
-    /** The output layout implied by --out, --format and the number of inputs. */
-    enum Layout { ONE_FILE, FOLDER, JSONL }
-
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -164,7 +161,7 @@ public final class EmbedCommand implements Callable<Integer> {
             throw new UsageException("no audio files found in " + String.join(" ", inputs) + " (audio extensions: "
                     + String.join(", ", new java.util.TreeSet<>(org.mert4j.audio.AudioFiles.EXTENSIONS)) + ")");
         }
-        Layout layout = chooseLayout(fmt, files.size());
+        OutputLayout layout = chooseLayout(fmt, files.size());
         MertConfig config = source.config();
         int[] layerIdx;
         try {
@@ -175,8 +172,8 @@ public final class EmbedCommand implements Callable<Integer> {
         EmbeddingInfo wanted = new EmbeddingInfo(source.displayName(), source.fingerprint(),
                 config.numHiddenStates(), layerIdx, pool.name().toLowerCase(Locale.ROOT),
                 WindowConverter.describe(window), config.sampleRate());
-        Map<InputFile, Path> targets = layout == Layout.JSONL ? Map.of() : targets(layout, files, fmt);
-        Path folder = layout == Layout.FOLDER ? out : out.toAbsolutePath().getParent();
+        Map<InputFile, Path> targets = layout == OutputLayout.JSONL ? Map.of() : targets(layout, files, fmt);
+        Path folder = layout == OutputLayout.FOLDER ? out : out.toAbsolutePath().getParent();
         try (OutputLock lock = OutputLock.acquire(folder, "mert embed", err)) {
             EmbeddingRecords records = EmbeddingRecords.check(layout, out, fmt, wanted, overwrite, err);
             Set<String> processed = new HashSet<>();
@@ -189,9 +186,10 @@ public final class EmbedCommand implements Callable<Integer> {
         }
     }
 
-    private int embedAll(ModelSource source, List<InputFile> files, List<AudioFiles.Problem> problems, Layout layout,
-                         Map<InputFile, Path> targets, OutputFormat fmt, EmbeddingInfo wanted, int[] layerIdx,
-                         EmbeddingRecords records, FailureLog failures, PrintWriter err) throws IOException {
+    private int embedAll(ModelSource source, List<InputFile> files, List<AudioFiles.Problem> problems,
+                         OutputLayout layout, Map<InputFile, Path> targets, OutputFormat fmt, EmbeddingInfo wanted,
+                         int[] layerIdx, EmbeddingRecords records, FailureLog failures, PrintWriter err)
+            throws IOException {
         Summary summary = new Summary();
         for (AudioFiles.Problem p : problems) {
             err.println("mert embed: FAILED " + FailureLog.oneLine(p.path()) + ": " + p.reason());
@@ -202,7 +200,7 @@ public final class EmbedCommand implements Callable<Integer> {
         try {
             List<InputFile> pending = new ArrayList<>();
             int skipped = 0;
-            if (layout == Layout.JSONL) {
+            if (layout == OutputLayout.JSONL) {
                 jsonl = new JsonlOutput(out, overwrite);
                 for (AudioFiles.Problem p : problems) {
                     jsonl.writeError(p.path(), p.reason());
@@ -227,7 +225,7 @@ public final class EmbedCommand implements Callable<Integer> {
             try (MertModel mert = source.open(device, err, int8)) {
                 torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
                 EmbedOptions options = new EmbedOptions(window, pool, layerIdx, batch);
-                OutputWriter writer = layout == Layout.JSONL ? null : OutputWriter.of(fmt, wanted);
+                OutputWriter writer = layout == OutputLayout.JSONL ? null : fmt.writer(wanted);
                 if (skipped > 0) {
                     err.println("mert embed: skipping " + skipped + " of " + files.size()
                             + " inputs whose output exists (--overwrite recomputes them)");
@@ -326,33 +324,33 @@ public final class EmbedCommand implements Callable<Integer> {
         return format;
     }
 
-    private Layout chooseLayout(OutputFormat fmt, int numFiles) {
+    private OutputLayout chooseLayout(OutputFormat fmt, int numFiles) {
         if (fmt == OutputFormat.JSONL) {
             if (OutputFormat.ofFileName(out) != OutputFormat.JSONL || Files.isDirectory(out)) {
                 throw new UsageException("--format jsonl writes a single file: give --out NAME.jsonl (got " + out + ")");
             }
-            return Layout.JSONL;
+            return OutputLayout.JSONL;
         }
         boolean namesFile = OutputFormat.ofFileName(out) == fmt && !Files.isDirectory(out);
         if (!namesFile) {
             if (Files.exists(out) && !Files.isDirectory(out)) {
                 throw new UsageException("--out " + out + " is an existing file; for one output per input give a folder");
             }
-            return Layout.FOLDER;
+            return OutputLayout.FOLDER;
         }
         if (numFiles > 1) {
             throw new UsageException("--out " + out + " names one file but the inputs hold " + numFiles
                     + " audio files; give a folder (one output per input) or --format jsonl with --out NAME.jsonl");
         }
-        return Layout.ONE_FILE;
+        return OutputLayout.ONE_FILE;
     }
 
     /** Output path of each input; two inputs that would share one output are a usage error, not an overwrite. */
-    private Map<InputFile, Path> targets(Layout layout, List<InputFile> files, OutputFormat fmt) {
+    private Map<InputFile, Path> targets(OutputLayout layout, List<InputFile> files, OutputFormat fmt) {
         Map<InputFile, Path> targets = new HashMap<>();
         Map<Path, InputFile> owners = new HashMap<>();
         for (InputFile f : files) {
-            Path target = layout == Layout.ONE_FILE ? out : out.resolve(withExtension(f.relative(), fmt));
+            Path target = layout == OutputLayout.ONE_FILE ? out : out.resolve(withExtension(f.relative(), fmt));
             InputFile other = owners.putIfAbsent(target.toAbsolutePath().normalize(), f);
             if (other != null) {
                 throw new UsageException(other.display() + " and " + f.display() + " would both be written to "
