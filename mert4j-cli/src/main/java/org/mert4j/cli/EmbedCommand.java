@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-import org.bytedeco.pytorch.global.torch;
 import org.mert4j.audio.AudioDecodeException;
 import org.mert4j.audio.AudioFiles;
 import org.mert4j.model.EmbedOptions;
@@ -83,11 +82,8 @@ public final class EmbedCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR|ID",
-            description = "Hugging Face model folder (config.json, preprocessor_config.json, weights), a Hub model id"
-                    + " (m-a-p/MERT-v1-95M, org/name@revision; downloaded into the Hugging Face cache), or"
-                    + " preset:NAME (v0, v1-95m, v1-330m, tiny) for random weights of that shape.")
-    private String model;
+    @Mixin
+    private ModelOptions modelOptions;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "PATH",
             description = "Output file (one input, name ending in the format's extension), folder (one output per"
@@ -113,10 +109,6 @@ public final class EmbedCommand implements Callable<Integer> {
             description = "Output format. Default: from the --out extension, else npy.")
     private OutputFormat format;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda",
-            description = "Where the model runs: cpu, cuda or cuda:N. Default: ${DEFAULT-VALUE}.")
-    private String device;
-
     @Option(names = "--int8", description = "CPU only: int8 dynamic quantisation of the transformer's Linears and"
             + " the conv front, about 1.5x faster with pooled embeddings at cosine 0.999 to fp32"
             + " (docs/performance.md).")
@@ -125,10 +117,6 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1", paramLabel = "N",
             description = "Windows of equal length run together, up to N (helps on GPUs). Default: ${DEFAULT-VALUE}.")
     private int batch;
-
-    @Option(names = "--threads", paramLabel = "N",
-            description = "libtorch intra-op threads. Default: the number of processors.")
-    private Integer threads;
 
     @Option(names = "--overwrite", description = "Recompute inputs whose output already exists.")
     private boolean overwrite;
@@ -147,13 +135,11 @@ public final class EmbedCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new UsageException("--batch " + batch + ": must be at least 1");
         }
-        if (threads != null && threads < 1) {
-            throw new UsageException("--threads " + threads + ": must be at least 1");
+        modelOptions.threads(); // a usage error before the model is looked for
+        if (int8 && !modelOptions.device().equals("cpu")) {
+            throw new UsageException("--int8 runs on the CPU only, not on --device " + modelOptions.device());
         }
-        if (int8 && !device.equals("cpu")) {
-            throw new UsageException("--int8 runs on the CPU only, not on --device " + device);
-        }
-        ModelSource source = ModelSource.parse(model, spec.commandLine().getErr());
+        ModelSource source = modelOptions.source(spec.commandLine().getErr());
         OutputFormat fmt = chooseFormat();
         Inputs.Expanded expanded = Inputs.expand(inputs);
         List<InputFile> files = expanded.files();
@@ -222,8 +208,8 @@ public final class EmbedCommand implements Callable<Integer> {
                 return finish(summary, failures, err);
             }
             records.beforeOutputs();
-            try (MertModel mert = source.open(device, err, int8)) {
-                torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+            try (MertModel mert = source.open(modelOptions.device(), err, int8)) {
+                modelOptions.applyThreads();
                 EmbedOptions options = new EmbedOptions(window, pool, layerIdx, batch);
                 OutputWriter writer = layout == OutputLayout.JSONL ? null : fmt.writer(wanted);
                 if (skipped > 0) {
