@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleConsumer;
 
-import org.mert4j.audio.AudioDecodeException;
 import org.mert4j.audio.AudioFiles;
 import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.EmbeddingInfo;
@@ -176,11 +176,9 @@ public final class EmbedCommand implements Callable<Integer> {
                          OutputLayout layout, Map<InputFile, Path> targets, OutputFormat fmt, EmbeddingInfo wanted,
                          int[] layerIdx, EmbeddingRecords records, FailureLog failures, PrintWriter err)
             throws IOException {
-        Summary summary = new Summary();
+        FileJobRunner runner = new FileJobRunner("mert embed", err, verbose.stackTraces(), failures);
         for (AudioFiles.Problem p : problems) {
-            err.println("mert embed: FAILED " + FailureLog.oneLine(p.path()) + ": " + p.reason());
-            failures.add(p.path(), p.reason());
-            summary.failed();
+            runner.failed(p.path(), p.reason());
         }
         JsonlOutput jsonl = null;
         try {
@@ -200,12 +198,12 @@ public final class EmbedCommand implements Callable<Integer> {
                     pending.add(f);
                 }
             }
-            summary.skipped(skipped);
+            runner.summary().skipped(skipped);
             if (pending.isEmpty()) {
                 if (!files.isEmpty()) {
                     err.println("mert embed: nothing to do, all " + skipped + " outputs exist (--overwrite recomputes)");
                 }
-                return finish(summary, failures, err);
+                return runner.finish();
             }
             records.beforeOutputs();
             try (MertModel mert = source.open(modelOptions.device(), err, int8)) {
@@ -216,9 +214,9 @@ public final class EmbedCommand implements Callable<Integer> {
                     err.println("mert embed: skipping " + skipped + " of " + files.size()
                             + " inputs whose output exists (--overwrite recomputes them)");
                 }
-                run(mert, options, pending, targets, writer, jsonl, records, failures, summary, layerIdx, err);
+                run(mert, options, pending, targets, writer, jsonl, records, runner, layerIdx);
             }
-            return finish(summary, failures, err);
+            return runner.finish();
         } finally {
             if (jsonl != null) {
                 jsonl.close();
@@ -226,35 +224,17 @@ public final class EmbedCommand implements Callable<Integer> {
         }
     }
 
-    private static int finish(Summary summary, FailureLog failures, PrintWriter err) {
-        err.println("mert embed: " + summary.line());
-        if (failures.count() > 0) {
-            err.println("mert embed: failed inputs are listed in " + failures.file());
-            return ExitCode.SOME_FAILED;
-        }
-        return ExitCode.OK;
-    }
-
     private void run(MertModel mert, EmbedOptions options, List<InputFile> pending, Map<InputFile, Path> targets,
-                     OutputWriter writer, JsonlOutput jsonl, EmbeddingRecords records, FailureLog failures,
-                     Summary summary, int[] layerIdx, PrintWriter err) throws IOException {
+                     OutputWriter writer, JsonlOutput jsonl, EmbeddingRecords records, FileJobRunner runner,
+                     int[] layerIdx) throws IOException {
         int sr = mert.sampleRate();
-        ProgressBar progress = ProgressBar.forLongRun(err, pending.size(), "mert embed");
         try (FileEmbeddings embeddings = new FileEmbeddings(mert, options, pending)) {
-            for (int i = 0; i < pending.size(); i++) {
-                InputFile f = pending.get(i);
-                int done = i;
-                String name = f.file().getFileName().toString();
-                progress.update(i, summary.audioSeconds(), name, i == 0);
-                try {
-                    // Long files: show how far into the current file the model is.
-                    FileEmbeddings.Result r = embeddings.next(samples -> progress.update(done,
-                            summary.audioSeconds() + samples / (double) sr,
-                            name + " at " + Summary.clock(samples / (double) sr), false));
+            runner.run(pending, new FileJobRunner.Job<Embedding>() {
+                @Override
+                public Embedding work(int index, InputFile f, DoubleConsumer partway) throws IOException {
+                    FileEmbeddings.Result r = embeddings.next(samples -> partway.accept(samples / (double) sr));
                     if (r.warning() != null) {
-                        progress.clear();
-                        err.println("mert embed: warning: " + f.display() + ": " + r.warning());
-                        err.flush();
+                        runner.warning(f, r.warning());
                     }
                     Embedding e = new Embedding(f, r.seconds(), r.values(), layerIdx);
                     if (jsonl != null) {
@@ -263,39 +243,22 @@ public final class EmbedCommand implements Callable<Integer> {
                         writer.write(targets.get(f), e);
                         records.afterOutput();
                     }
-                    summary.ok(r.seconds());
-                } catch (RuntimeException | IOException | OutOfMemoryError ex) {
-                    String reason = reason(f, ex);
-                    progress.clear();
-                    err.println("mert embed: FAILED " + f.display() + ": " + reason);
-                    if (verbose.stackTraces()) {
-                        ex.printStackTrace(err);
-                    }
-                    err.flush();
-                    failures.add(f.display(), reason);
+                    return e;
+                }
+
+                @Override
+                public double keep(int index, InputFile f, Embedding e) {
+                    return e.durationSeconds();
+                }
+
+                @Override
+                public void failed(int index, InputFile f, String reason) throws IOException {
                     if (jsonl != null) {
                         jsonl.writeError(f.display(), reason);
                     }
-                    summary.failed();
                 }
-            }
-            progress.update(pending.size(), summary.audioSeconds(), null, true);
-            progress.clear();
+            });
         }
-    }
-
-    /** Why a file failed, without repeating its path (decoder messages start with it). */
-    static String reason(InputFile f, Throwable ex) {
-        if (ex instanceof OutOfMemoryError) {
-            return "out of memory (give Java more with JAVA_OPTS=-Xmx..., or use a shorter --window / --pool mean)";
-        }
-        String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        if (ex instanceof AudioDecodeException a && a.file() != null && msg.startsWith(a.file() + ": ")) {
-            msg = msg.substring(a.file().toString().length() + 2);
-        } else if (msg.startsWith(f.file() + ": ")) {
-            msg = msg.substring(f.file().toString().length() + 2);
-        }
-        return FailureLog.oneLine(msg);
     }
 
     private OutputFormat chooseFormat() {

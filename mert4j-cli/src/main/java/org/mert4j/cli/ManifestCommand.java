@@ -137,7 +137,7 @@ public final class ManifestCommand implements Callable<Integer> {
                     n = Manifest.samplesAt(w.numSamples(), w.sampleRate(), sampleRate);
                 } catch (RuntimeException | OutOfMemoryError e) {
                     progress.clear();
-                    fail(err, failures, f.toString(), EmbedCommand.reason(new InputFile(f, f.getFileName()), e), e);
+                    fail(err, failures, f.toString(), FileJobRunner.reason(new InputFile(f, f.getFileName()), e), e);
                     continue;
                 }
                 if (n < minSamples || n == 0) {
