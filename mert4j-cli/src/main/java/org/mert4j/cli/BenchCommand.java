@@ -47,6 +47,7 @@ import org.mert4j.tensor.FloatArray;
 import org.mert4j.tensor.Tensors;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -117,11 +118,8 @@ public final class BenchCommand implements Callable<Integer> {
             + " and report the cosine similarity of its pooled embeddings to fp32.")
     private boolean int8;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda", description = "Default: ${DEFAULT-VALUE}.")
-    private String device;
-
-    @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads. Default: the number of processors.")
-    private Integer threads;
+    @Mixin
+    private DeviceOptions runsOn;
 
     @Option(names = "--blas-threads", paramLabel = "N", description = "OpenBLAS threads, overriding mert4j's policy"
             + " (1 for inference, --threads for training; see CpuThreads). For before/after comparisons.")
@@ -184,9 +182,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (!(clip > 0) || Double.isInfinite(clip)) {
             throw new UsageException("--clip " + clip + ": must be a positive number of seconds");
         }
-        if (threads != null && threads < 1) {
-            throw new UsageException("--threads " + threads + ": must be at least 1");
-        }
+        int nThreads = runsOn.threads(); // a usage error before any work
         if (audio != null && !Files.isRegularFile(audio)) {
             throw new UsageException("--audio " + audio + ": no such file");
         }
@@ -199,13 +195,12 @@ public final class BenchCommand implements Callable<Integer> {
         if (chosen.contains("embed-file") && !(window > 0)) {
             throw new UsageException("--suite embed-file streams windows: give a finite --window, not none");
         }
-        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        torch.set_num_threads(nThreads);
+        runsOn.applyThreads();
 
         ObjectNode root = mapper.createObjectNode();
         root.put("impl", "mert4j");
         root.put("model", model);
-        root.put("device", device);
+        root.put("device", runsOn.device());
         root.put("threads", nThreads);
         root.put("omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
         root.put("blas", CpuThreads.blasLibrary());
@@ -217,7 +212,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         ModelSource source = ModelSource.parse(model, err);
         boolean needModel = chosen.contains("embed") || chosen.contains("decode") || chosen.contains("embed-file");
-        try (MertModel mert = needModel ? source.open(device, err) : null) {
+        try (MertModel mert = needModel ? source.open(runsOn.device(), err) : null) {
             if (blasThreads != null) {
                 CpuThreads.setBlasThreads(blasThreads);
             }
@@ -443,7 +438,7 @@ public final class BenchCommand implements Callable<Integer> {
         // layerdrop off: it skips a random layer in about half the 95M steps (a quarter second each), so a
         // few timed steps would measure luck; the saved config carries it, so the reference matches
         PretrainConfig config = PretrainConfig.load(trainPreset, null,
-                List.of("run.device=" + device, "run.threads=" + torch.get_num_threads(), "encoder.layerdrop=0"));
+                List.of("run.device=" + runsOn.device(), "run.threads=" + torch.get_num_threads(), "encoder.layerdrop=0"));
         MertConfig enc = config.encoderConfig();
         int sr = enc.sampleRate();
         double clipSeconds = trainSeconds != null ? trainSeconds : config.data().cropSeconds();

@@ -12,9 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleConsumer;
 
-import org.bytedeco.pytorch.global.torch;
-import org.mert4j.audio.AudioDecodeException;
 import org.mert4j.audio.AudioFiles;
 import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.EmbeddingInfo;
@@ -86,11 +85,8 @@ public final class EmbedCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR|ID",
-            description = "Hugging Face model folder (config.json, preprocessor_config.json, weights), a Hub model id"
-                    + " (m-a-p/MERT-v1-95M, org/name@revision; downloaded into the Hugging Face cache), or"
-                    + " preset:NAME (v0, v1-95m, v1-330m, tiny) for random weights of that shape.")
-    private String model;
+    @Mixin
+    private ModelOptions modelOptions;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "PATH",
             description = "Output file (one input, name ending in the format's extension), folder (one output per"
@@ -116,10 +112,6 @@ public final class EmbedCommand implements Callable<Integer> {
             description = "Output format. Default: from the --out extension, else npy.")
     private OutputFormat format;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda",
-            description = "Where the model runs: cpu, cuda or cuda:N. Default: ${DEFAULT-VALUE}.")
-    private String device;
-
     @Option(names = "--int8", description = "CPU only: int8 dynamic quantisation of the transformer's Linears and"
             + " the conv front, about 1.5x faster with pooled embeddings at cosine 0.999 to fp32"
             + " (docs/performance.md).")
@@ -128,10 +120,6 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1", paramLabel = "N",
             description = "Windows of equal length run together, up to N (helps on GPUs). Default: ${DEFAULT-VALUE}.")
     private int batch;
-
-    @Option(names = "--threads", paramLabel = "N",
-            description = "libtorch intra-op threads. Default: the number of processors.")
-    private Integer threads;
 
     @Option(names = "--overwrite", description = "Recompute inputs whose output already exists.")
     private boolean overwrite;
@@ -144,22 +132,17 @@ public final class EmbedCommand implements Callable<Integer> {
                     + " (one path per line).")
     private List<String> inputs;
 
-    /** The output layout implied by --out, --format and the number of inputs. */
-    enum Layout { ONE_FILE, FOLDER, JSONL }
-
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         if (batch < 1) {
             throw new UsageException("--batch " + batch + ": must be at least 1");
         }
-        if (threads != null && threads < 1) {
-            throw new UsageException("--threads " + threads + ": must be at least 1");
+        modelOptions.threads(); // a usage error before the model is looked for
+        if (int8 && !modelOptions.device().equals("cpu")) {
+            throw new UsageException("--int8 runs on the CPU only, not on --device " + modelOptions.device());
         }
-        if (int8 && !device.equals("cpu")) {
-            throw new UsageException("--int8 runs on the CPU only, not on --device " + device);
-        }
-        ModelSource source = ModelSource.parse(model, spec.commandLine().getErr());
+        ModelSource source = modelOptions.source(spec.commandLine().getErr());
         OutputFormat fmt = chooseFormat();
         Inputs.Expanded expanded = Inputs.expand(inputs);
         List<InputFile> files = expanded.files();
@@ -167,7 +150,7 @@ public final class EmbedCommand implements Callable<Integer> {
             throw new UsageException("no audio files found in " + String.join(" ", inputs) + " (audio extensions: "
                     + String.join(", ", new java.util.TreeSet<>(org.mert4j.audio.AudioFiles.EXTENSIONS)) + ")");
         }
-        Layout layout = chooseLayout(fmt, files.size());
+        OutputLayout layout = chooseLayout(fmt, files.size());
         MertConfig config = source.config();
         int[] layerIdx;
         try {
@@ -178,8 +161,8 @@ public final class EmbedCommand implements Callable<Integer> {
         EmbeddingInfo wanted = new EmbeddingInfo(source.displayName(), source.fingerprint(),
                 config.numHiddenStates(), layerIdx, pool.name().toLowerCase(Locale.ROOT),
                 WindowConverter.describe(window), config.sampleRate());
-        Map<InputFile, Path> targets = layout == Layout.JSONL ? Map.of() : targets(layout, files, fmt);
-        Path folder = layout == Layout.FOLDER ? out : out.toAbsolutePath().getParent();
+        Map<InputFile, Path> targets = layout == OutputLayout.JSONL ? Map.of() : targets(layout, files, fmt);
+        Path folder = layout == OutputLayout.FOLDER ? out : out.toAbsolutePath().getParent();
         try (OutputLock lock = OutputLock.acquire(folder, "mert embed", err)) {
             EmbeddingRecords records = EmbeddingRecords.check(layout, out, fmt, wanted, overwrite, err);
             Set<String> processed = new HashSet<>();
@@ -192,20 +175,19 @@ public final class EmbedCommand implements Callable<Integer> {
         }
     }
 
-    private int embedAll(ModelSource source, List<InputFile> files, List<AudioFiles.Problem> problems, Layout layout,
-                         Map<InputFile, Path> targets, OutputFormat fmt, EmbeddingInfo wanted, int[] layerIdx,
-                         EmbeddingRecords records, FailureLog failures, PrintWriter err) throws IOException {
-        Summary summary = new Summary();
+    private int embedAll(ModelSource source, List<InputFile> files, List<AudioFiles.Problem> problems,
+                         OutputLayout layout, Map<InputFile, Path> targets, OutputFormat fmt, EmbeddingInfo wanted,
+                         int[] layerIdx, EmbeddingRecords records, FailureLog failures, PrintWriter err)
+            throws IOException {
+        FileJobRunner runner = new FileJobRunner("mert embed", err, verbose.stackTraces(), failures);
         for (AudioFiles.Problem p : problems) {
-            err.println("mert embed: FAILED " + FailureLog.oneLine(p.path()) + ": " + p.reason());
-            failures.add(p.path(), p.reason());
-            summary.failed();
+            runner.failed(p.path(), p.reason());
         }
         JsonlOutput jsonl = null;
         try {
             List<InputFile> pending = new ArrayList<>();
             int skipped = 0;
-            if (layout == Layout.JSONL) {
+            if (layout == OutputLayout.JSONL) {
                 jsonl = new JsonlOutput(out, overwrite);
                 for (AudioFiles.Problem p : problems) {
                     jsonl.writeError(p.path(), p.reason());
@@ -219,25 +201,25 @@ public final class EmbedCommand implements Callable<Integer> {
                     pending.add(f);
                 }
             }
-            summary.skipped(skipped);
+            runner.summary().skipped(skipped);
             if (pending.isEmpty()) {
                 if (!files.isEmpty()) {
                     err.println("mert embed: nothing to do, all " + skipped + " outputs exist (--overwrite recomputes)");
                 }
-                return finish(summary, failures, err);
+                return runner.finish();
             }
             records.beforeOutputs();
-            try (MertModel mert = source.open(device, err, int8)) {
-                torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+            try (MertModel mert = source.open(modelOptions.device(), err, int8)) {
+                modelOptions.applyThreads();
                 EmbedOptions options = new EmbedOptions(window, pool, layerIdx, batch);
-                OutputWriter writer = layout == Layout.JSONL ? null : OutputWriter.of(fmt, wanted);
+                OutputWriter writer = layout == OutputLayout.JSONL ? null : fmt.writer(wanted);
                 if (skipped > 0) {
                     err.println("mert embed: skipping " + skipped + " of " + files.size()
                             + " inputs whose output exists (--overwrite recomputes them)");
                 }
-                run(mert, options, pending, targets, writer, jsonl, records, failures, summary, layerIdx, err);
+                run(mert, options, pending, targets, writer, jsonl, records, runner, layerIdx);
             }
-            return finish(summary, failures, err);
+            return runner.finish();
         } finally {
             if (jsonl != null) {
                 jsonl.close();
@@ -245,36 +227,18 @@ public final class EmbedCommand implements Callable<Integer> {
         }
     }
 
-    private static int finish(Summary summary, FailureLog failures, PrintWriter err) {
-        err.println("mert embed: " + summary.line());
-        if (failures.count() > 0) {
-            err.println("mert embed: failed inputs are listed in " + failures.file());
-            return ExitCode.SOME_FAILED;
-        }
-        return ExitCode.OK;
-    }
-
     private void run(MertModel mert, EmbedOptions options, List<InputFile> pending, Map<InputFile, Path> targets,
-                     OutputWriter writer, JsonlOutput jsonl, EmbeddingRecords records, FailureLog failures,
-                     Summary summary, int[] layerIdx, PrintWriter err) throws IOException {
+                     OutputWriter writer, JsonlOutput jsonl, EmbeddingRecords records, FileJobRunner runner,
+                     int[] layerIdx) throws IOException {
         int sr = mert.sampleRate();
-        ProgressBar progress = ProgressBar.forLongRun(err, pending.size(), "mert embed");
         List<Path> paths = pending.stream().map(InputFile::file).toList();
         try (FileSequenceEmbedder embeddings = new FileSequenceEmbedder(mert.fileEmbedder(options), sr, paths)) {
-            for (int i = 0; i < pending.size(); i++) {
-                InputFile f = pending.get(i);
-                int done = i;
-                String name = f.file().getFileName().toString();
-                progress.update(i, summary.audioSeconds(), name, i == 0);
-                try {
-                    // Long files: show how far into the current file the model is.
-                    FileEmbedder.Result r = embeddings.next(samples -> progress.update(done,
-                            summary.audioSeconds() + samples / (double) sr,
-                            name + " at " + Summary.clock(samples / (double) sr), false));
+            runner.run(pending, new FileJobRunner.Job<Embedding>() {
+                @Override
+                public Embedding work(int index, InputFile f, DoubleConsumer partway) throws IOException {
+                    FileEmbedder.Result r = embeddings.next(samples -> partway.accept(samples / (double) sr));
                     if (r.warning() != null) {
-                        progress.clear();
-                        err.println("mert embed: warning: " + f.display() + ": " + r.warning());
-                        err.flush();
+                        runner.warning(f, r.warning());
                     }
                     Embedding e = new Embedding(f, r.seconds(), r.values(), layerIdx);
                     if (jsonl != null) {
@@ -283,39 +247,22 @@ public final class EmbedCommand implements Callable<Integer> {
                         writer.write(targets.get(f), e);
                         records.afterOutput();
                     }
-                    summary.ok(r.seconds());
-                } catch (RuntimeException | IOException | OutOfMemoryError ex) {
-                    String reason = reason(f, ex);
-                    progress.clear();
-                    err.println("mert embed: FAILED " + f.display() + ": " + reason);
-                    if (verbose.stackTraces()) {
-                        ex.printStackTrace(err);
-                    }
-                    err.flush();
-                    failures.add(f.display(), reason);
+                    return e;
+                }
+
+                @Override
+                public double keep(int index, InputFile f, Embedding e) {
+                    return e.durationSeconds();
+                }
+
+                @Override
+                public void failed(int index, InputFile f, String reason) throws IOException {
                     if (jsonl != null) {
                         jsonl.writeError(f.display(), reason);
                     }
-                    summary.failed();
                 }
-            }
-            progress.update(pending.size(), summary.audioSeconds(), null, true);
-            progress.clear();
+            });
         }
-    }
-
-    /** Why a file failed, without repeating its path (decoder messages start with it). */
-    static String reason(InputFile f, Throwable ex) {
-        if (ex instanceof OutOfMemoryError) {
-            return "out of memory (give Java more with JAVA_OPTS=-Xmx..., or use a shorter --window / --pool mean)";
-        }
-        String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        if (ex instanceof AudioDecodeException a && a.file() != null && msg.startsWith(a.file() + ": ")) {
-            msg = msg.substring(a.file().toString().length() + 2);
-        } else if (msg.startsWith(f.file() + ": ")) {
-            msg = msg.substring(f.file().toString().length() + 2);
-        }
-        return FailureLog.oneLine(msg);
     }
 
     private OutputFormat chooseFormat() {
@@ -330,33 +277,33 @@ public final class EmbedCommand implements Callable<Integer> {
         return format;
     }
 
-    private Layout chooseLayout(OutputFormat fmt, int numFiles) {
+    private OutputLayout chooseLayout(OutputFormat fmt, int numFiles) {
         if (fmt == OutputFormat.JSONL) {
             if (OutputFormat.ofFileName(out) != OutputFormat.JSONL || Files.isDirectory(out)) {
                 throw new UsageException("--format jsonl writes a single file: give --out NAME.jsonl (got " + out + ")");
             }
-            return Layout.JSONL;
+            return OutputLayout.JSONL;
         }
         boolean namesFile = OutputFormat.ofFileName(out) == fmt && !Files.isDirectory(out);
         if (!namesFile) {
             if (Files.exists(out) && !Files.isDirectory(out)) {
                 throw new UsageException("--out " + out + " is an existing file; for one output per input give a folder");
             }
-            return Layout.FOLDER;
+            return OutputLayout.FOLDER;
         }
         if (numFiles > 1) {
             throw new UsageException("--out " + out + " names one file but the inputs hold " + numFiles
                     + " audio files; give a folder (one output per input) or --format jsonl with --out NAME.jsonl");
         }
-        return Layout.ONE_FILE;
+        return OutputLayout.ONE_FILE;
     }
 
     /** Output path of each input; two inputs that would share one output are a usage error, not an overwrite. */
-    private Map<InputFile, Path> targets(Layout layout, List<InputFile> files, OutputFormat fmt) {
+    private Map<InputFile, Path> targets(OutputLayout layout, List<InputFile> files, OutputFormat fmt) {
         Map<InputFile, Path> targets = new HashMap<>();
         Map<Path, InputFile> owners = new HashMap<>();
         for (InputFile f : files) {
-            Path target = layout == Layout.ONE_FILE ? out : out.resolve(withExtension(f.relative(), fmt));
+            Path target = layout == OutputLayout.ONE_FILE ? out : out.resolve(withExtension(f.relative(), fmt));
             InputFile other = owners.putIfAbsent(target.toAbsolutePath().normalize(), f);
             if (other != null) {
                 throw new UsageException(other.display() + " and " + f.display() + " would both be written to "

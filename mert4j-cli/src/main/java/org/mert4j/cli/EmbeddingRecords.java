@@ -18,13 +18,13 @@ import org.mert4j.model.EmbeddingInfo;
  * one folder holds embeddings of one setting (a partly recomputed folder would mix two).
  */
 final class EmbeddingRecords {
-    private final EmbedCommand.Layout layout;
+    private final OutputLayout layout;
     private final Path out;
     private final OutputFormat format;
     private final EmbeddingInfo wanted;
     private final boolean write;
 
-    private EmbeddingRecords(EmbedCommand.Layout layout, Path out, OutputFormat format, EmbeddingInfo wanted,
+    private EmbeddingRecords(OutputLayout layout, Path out, OutputFormat format, EmbeddingInfo wanted,
                              boolean write) {
         this.layout = layout;
         this.out = out;
@@ -38,9 +38,9 @@ final class EmbeddingRecords {
      *
      * @throws UsageException naming the differences when the outputs were made otherwise and cannot be redone
      */
-    static EmbeddingRecords check(EmbedCommand.Layout layout, Path out, OutputFormat format, EmbeddingInfo wanted,
+    static EmbeddingRecords check(OutputLayout layout, Path out, OutputFormat format, EmbeddingInfo wanted,
                                   boolean overwrite, PrintWriter err) throws IOException {
-        boolean folder = layout == EmbedCommand.Layout.FOLDER;
+        boolean folder = layout == OutputLayout.FOLDER;
         boolean exists = folder ? hasOutputs(out, format) : Files.isRegularFile(out) && Files.size(out) > 0;
         EmbeddingInfo recorded = recorded(layout, out, format);
         if (recorded == null) {
@@ -55,7 +55,7 @@ final class EmbeddingRecords {
         }
         List<String> differences = recorded.differences(wanted);
         if (!differences.isEmpty() && exists) {
-            String where = layout == EmbedCommand.Layout.ONE_FILE && format == OutputFormat.SAFETENSORS
+            String where = layout == OutputLayout.ONE_FILE && format == OutputFormat.SAFETENSORS
                     ? "its header" : sidecar(layout, out).toString();
             String what = out + " holds embeddings made otherwise (" + String.join("; ", differences)
                     + "; recorded in " + where + ")";
@@ -71,12 +71,12 @@ final class EmbeddingRecords {
     }
 
     /** The sidecar file of an output, or null where the output's own header holds the record. */
-    static Path sidecar(EmbedCommand.Layout layout, Path out) {
-        return EmbeddingInfo.sidecarOf(out, layout == EmbedCommand.Layout.FOLDER);
+    static Path sidecar(OutputLayout layout, Path out) {
+        return EmbeddingInfo.sidecarOf(out, layout == OutputLayout.FOLDER);
     }
 
-    private static EmbeddingInfo recorded(EmbedCommand.Layout layout, Path out, OutputFormat format) {
-        if (layout == EmbedCommand.Layout.ONE_FILE && format == OutputFormat.SAFETENSORS) {
+    private static EmbeddingInfo recorded(OutputLayout layout, Path out, OutputFormat format) {
+        if (layout == OutputLayout.ONE_FILE && format == OutputFormat.SAFETENSORS) {
             return Files.isRegularFile(out) ? EmbeddingInfo.fromMetadata(SafetensorsReader.metadata(out), out) : null;
         }
         return EmbeddingInfo.read(sidecar(layout, out));
@@ -97,14 +97,14 @@ final class EmbeddingRecords {
      * setting from now on); a single file's record waits for the file ({@link #afterOutput}).
      */
     void beforeOutputs() throws IOException {
-        if (write && layout != EmbedCommand.Layout.ONE_FILE) {
+        if (write && layout != OutputLayout.ONE_FILE) {
             wanted.write(sidecar(layout, out));
         }
     }
 
     /** Writes the record of a single {@code .npy} output once it is written (safetensors carry theirs). */
     void afterOutput() throws IOException {
-        if (write && layout == EmbedCommand.Layout.ONE_FILE && format == OutputFormat.NPY) {
+        if (write && layout == OutputLayout.ONE_FILE && format == OutputFormat.NPY) {
             wanted.write(sidecar(layout, out));
         }
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleConsumer;
 
 import org.bytedeco.pytorch.global.torch;
 import org.mert4j.audio.AudioPrefetch;
@@ -206,46 +207,16 @@ public final class LabelsCommand implements Callable<Integer> {
         for (int r = start; r < manifest.size(); r++) {
             pending.add(new InputFile(manifest.file(r), Path.of(manifest.get(r).path())));
         }
-        Summary summary = new Summary();
-        ProgressBar progress = ProgressBar.forLongRun(err, pending.size(), "mert labels");
-        long computeNanos = 0;
+        // a row that fails is a #FAILED line in the label files, not a line in failures.tsv
+        FileJobRunner runner = new FileJobRunner("mert labels", err, verbose.stackTraces(), null);
+        long computeNanos;
         try (AudioPrefetch<InputFile, float[]> audio = new AudioPrefetch<>(pending, f -> TeacherAudio.load(f.file(), rate,
-                warning -> {
-                    progress.clear();
-                    err.println("mert labels: warning: " + f.display() + ": " + warning);
-                    err.flush();
-                }), 2)) {
-            for (int i = 0; i < pending.size(); i++) {
-                int row = start + i;
-                InputFile f = pending.get(i);
-                progress.update(i, summary.audioSeconds(), f.relative().toString(), i == 0);
-                int[][] labels;
-                double seconds;
-                try {
-                    float[] mono = audio.next();
-                    long t0 = System.nanoTime();
-                    labels = t.labels(mono);
-                    computeNanos += System.nanoTime() - t0;
-                    seconds = mono.length / (double) rate;
-                    checkLength(manifest, row, mono.length, labels);
-                } catch (RuntimeException | OutOfMemoryError ex) {
-                    String reason = EmbedCommand.reason(f, ex);
-                    progress.clear();
-                    err.println("mert labels: FAILED row " + (row + 1) + " " + f.display() + ": " + reason);
-                    if (verbose.stackTraces()) {
-                        ex.printStackTrace(err);
-                    }
-                    err.flush();
-                    writer.writeFailed(reason);
-                    summary.failed();
-                    continue;
-                }
-                writer.write(labels);
-                summary.ok(seconds);
-            }
-            progress.update(pending.size(), summary.audioSeconds(), null, true);
-            progress.clear();
+                warning -> runner.warning(f, warning)), 2)) {
+            RowLabeller labeller = new RowLabeller(t, manifest, writer, start, audio);
+            runner.run(pending, labeller);
+            computeNanos = labeller.computeNanos;
         }
+        Summary summary = runner.summary();
         double compute = computeNanos / 1e9;
         double wall = summary.elapsedSeconds();
         err.printf(Locale.ROOT, "mert labels: %d rows labelled, %d failed, %d done before; %.1f s of audio in %s"
@@ -256,6 +227,59 @@ public final class LabelsCommand implements Callable<Integer> {
                     + " (decoding and resampling excluded)%n", compute, summary.audioSeconds() / compute);
         }
         return summary.failedCount();
+    }
+
+    /** A row's labels, and the samples they were computed from. */
+    private record LabelledRow(int[][] labels, int samples) {}
+
+    /** The labels of one manifest row at a time, appended to the label files in row order. */
+    private static final class RowLabeller implements FileJobRunner.Job<LabelledRow> {
+        private final LabelTeacher teacher;
+        private final Manifest manifest;
+        private final LabelSetWriter writer;
+        private final int start;
+        private final AudioPrefetch<InputFile, float[]> audio;
+        private long computeNanos; // the teacher alone, without decoding
+
+        RowLabeller(LabelTeacher teacher, Manifest manifest, LabelSetWriter writer, int start,
+                    AudioPrefetch<InputFile, float[]> audio) {
+            this.teacher = teacher;
+            this.manifest = manifest;
+            this.writer = writer;
+            this.start = start;
+            this.audio = audio;
+        }
+
+        @Override
+        public LabelledRow work(int index, InputFile file, DoubleConsumer partway) {
+            float[] mono = audio.next();
+            long t0 = System.nanoTime();
+            int[][] labels = teacher.labels(mono);
+            computeNanos += System.nanoTime() - t0;
+            checkLength(manifest, start + index, mono.length, labels);
+            return new LabelledRow(labels, mono.length);
+        }
+
+        @Override
+        public double keep(int index, InputFile file, LabelledRow row) throws IOException {
+            writer.write(row.labels()); // a write that fails stops the run: the rows must stay aligned
+            return row.samples() / (double) manifest.sampleRate();
+        }
+
+        @Override
+        public void failed(int index, InputFile file, String reason) throws IOException {
+            writer.writeFailed(reason);
+        }
+
+        @Override
+        public String progressName(int index, InputFile file) {
+            return file.relative().toString();
+        }
+
+        @Override
+        public String failureName(int index, InputFile file) {
+            return "row " + (start + index + 1) + " " + file.display();
+        }
     }
 
     /** Labels must fit the row's length in the manifest: a file changed since the manifest would misalign. */

@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleConsumer;
 import java.util.function.Predicate;
 
-import org.mert4j.audio.AudioDecoder;
 import org.mert4j.audio.AudioFiles;
-import org.mert4j.audio.Waveform;
 import org.mert4j.teacher.Manifest;
+import org.mert4j.teacher.ManifestBuilder;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -99,57 +99,37 @@ public final class ManifestCommand implements Callable<Integer> {
             throw new UsageException("--valid-percent writes the held-out rows to valid.tsv beside --out, which is "
                     + out + " itself: name the training manifest otherwise (e.g. train.tsv)");
         }
-        Path root = dir.toAbsolutePath().normalize();
+        ManifestBuilder builder = new ManifestBuilder(dir, sampleRate, minSeconds);
+        Path root = builder.root();
         List<AudioFiles.Problem> problems = new ArrayList<>();
-        List<Path> files = AudioFiles.expand(List.of(dir.toString()), problems::add);
+        List<InputFile> files = new ArrayList<>();
+        for (Path f : builder.audioFiles(problems::add)) {
+            files.add(new InputFile(f, f.getFileName()));
+        }
         if (files.isEmpty() && problems.isEmpty()) {
             throw new UsageException("no audio files in " + dir + " (audio extensions: "
                     + String.join(", ", new java.util.TreeSet<>(AudioFiles.EXTENSIONS)) + ")");
         }
-        List<Manifest.Entry> entries = new ArrayList<>();
-        int tooShort = 0;
-        double seconds = 0;
-        long minSamples = (long) Math.ceil(minSeconds * sampleRate);
-        ProgressBar progress = ProgressBar.forLongRun(err, files.size(), "mert manifest");
         // the manifest covers the whole folder: earlier failures of files below it are superseded
         Predicate<String> superseded = p -> Path.of(p).toAbsolutePath().normalize().startsWith(root);
         try (OutputLock lock = OutputLock.acquire(folder, "mert manifest", err);
              FailureLog failures = new FailureLog(folder.resolve(FailureLog.FILE_NAME), superseded)) {
+            FileJobRunner runner = new FileJobRunner("mert manifest", err, verbose.stackTraces(), failures);
             for (AudioFiles.Problem p : problems) {
-                fail(err, failures, p.path(), p.reason(), null);
+                runner.failed(p.path(), p.reason());
             }
-            for (int i = 0; i < files.size(); i++) {
-                Path f = files.get(i);
-                progress.update(i, seconds, f.getFileName().toString(), i == 0);
-                String rel = root.relativize(f.toAbsolutePath().normalize()).toString().replace('\\', '/');
-                if (rel.matches("(?s).*[\\t\\r\\n].*")) {
-                    progress.clear();
-                    fail(err, failures, f.toString(), "the file name holds a tab or line break, which a manifest row"
-                            + " (path<TAB>num_samples, one per line) cannot hold: rename the file", null);
-                    continue;
+            runner.run(files, new FileJobRunner.Job<Manifest.Entry>() {
+                @Override
+                public Manifest.Entry work(int index, InputFile f, DoubleConsumer partway) {
+                    return builder.measure(f.file(), warning -> runner.warning(f, warning));
                 }
-                long n;
-                try {
-                    Waveform w = AudioDecoder.decode(f, warning -> {
-                        progress.clear();
-                        err.println("mert manifest: warning: " + f + ": " + warning);
-                    });
-                    n = Manifest.samplesAt(w.numSamples(), w.sampleRate(), sampleRate);
-                } catch (RuntimeException | OutOfMemoryError e) {
-                    progress.clear();
-                    fail(err, failures, f.toString(), EmbedCommand.reason(new InputFile(f, f.getFileName()), e), e);
-                    continue;
+
+                @Override
+                public double keep(int index, InputFile f, Manifest.Entry row) {
+                    return builder.add(row) ? row.numSamples() / (double) sampleRate : 0;
                 }
-                if (n < minSamples || n == 0) {
-                    tooShort++;
-                    continue;
-                }
-                seconds += n / (double) sampleRate;
-                entries.add(new Manifest.Entry(rel, n));
-            }
-            progress.update(files.size(), seconds, null, true);
-            progress.clear();
-            Manifest m = new Manifest(root, sampleRate, entries);
+            });
+            Manifest m = builder.build();
             if (validPercent > 0) {
                 Manifest.Split split = m.split(validPercent, seed);
                 split.train().write(trainFile);
@@ -162,25 +142,15 @@ public final class ManifestCommand implements Callable<Integer> {
                 err.printf(Locale.ROOT, "mert manifest: %s (%s, %.2f h at %d Hz)%n", trainFile, Counts.of(m.size(), "file"),
                         m.totalSeconds() / 3600, sampleRate);
             }
-            if (tooShort > 0) {
-                err.printf(Locale.ROOT, "mert manifest: left out %s shorter than %s s%n", Counts.of(tooShort, "file"),
-                        minSeconds > 0 ? Double.toString(minSeconds) : "0 (empty)");
+            if (builder.tooShort() > 0) {
+                err.printf(Locale.ROOT, "mert manifest: left out %s shorter than %s s%n",
+                        Counts.of(builder.tooShort(), "file"), minSeconds > 0 ? Double.toString(minSeconds) : "0 (empty)");
             }
             if (failures.count() > 0) {
                 err.println("mert manifest: " + Counts.of(failures.count(), "file") + " could not be listed; they are in "
                         + failures.file());
-                return ExitCode.SOME_FAILED;
             }
-            return ExitCode.OK;
+            return runner.exitCode();
         }
-    }
-
-    private void fail(PrintWriter err, FailureLog failures, String path, String reason, Throwable e) throws IOException {
-        err.println("mert manifest: FAILED " + FailureLog.oneLine(path) + ": " + reason);
-        if (e != null && (verbose.stackTraces())) {
-            e.printStackTrace(err);
-        }
-        err.flush();
-        failures.add(path, reason);
     }
 }

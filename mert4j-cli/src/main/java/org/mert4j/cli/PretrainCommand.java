@@ -138,7 +138,9 @@ public final class PretrainCommand implements Callable<Integer> {
                 launcher || (rank == 0 && !checkedByLauncher) ? spec.commandLine().getErr() : null);
         if (launcher) {
             List<String> args = spec.root().commandLine().getParseResult().originalArgs();
-            return new LocalLauncher(spec.commandLine().getErr()).launch(nproc, args);
+            // the ranks run the same program: the class whose command line this is
+            Class<?> program = spec.root().userObject().getClass();
+            return new LocalLauncher(program, spec.commandLine().getErr()).launch(nproc, args);
         }
         int world = env == null ? 1 : env.worldSize();
         int cores = Runtime.getRuntime().availableProcessors();
@@ -370,9 +372,12 @@ public final class PretrainCommand implements Callable<Integer> {
         /** Set for the ranks it starts: the launcher has reported on the inputs already. */
         static final String LAUNCHED = "MERT4J_LAUNCHED";
 
+        private final Class<?> program;
         private final PrintWriter err;
 
-        LocalLauncher(PrintWriter err) {
+        /** @param program the class whose {@code main} each rank runs with the same arguments */
+        LocalLauncher(Class<?> program, PrintWriter err) {
+            this.program = program;
             this.err = err;
         }
 
@@ -386,7 +391,7 @@ public final class PretrainCommand implements Callable<Integer> {
             cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
-            cmd.add(Main.class.getName());
+            cmd.add(program.getName());
             cmd.addAll(args); // each rank sees RANK and runs as one process of the world
             List<Process> ranks = new ArrayList<>();
             for (int r = 0; r < n; r++) {

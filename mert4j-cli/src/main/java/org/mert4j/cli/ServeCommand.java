@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.bytedeco.pytorch.global.torch;
 import org.mert4j.serve.AudioRoot;
 import org.mert4j.serve.MertServer;
 import org.mert4j.serve.ModelIdentity;
@@ -69,9 +68,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR|ID",
-            description = "Model folder, Hub model id or preset:NAME, as for 'mert embed'.")
-    private String model;
+    @Mixin
+    private ModelOptions modelOptions;
 
     @Option(names = "--index", paramLabel = "IDX",
             description = "Similarity index ('mert index build') for /v1/search, neighbours and the map; built with"
@@ -137,13 +135,6 @@ public final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long requests in flight may take to finish. Default: ${DEFAULT-VALUE}.")
     private int drainSeconds;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda",
-            description = "Where the model runs: cpu, cuda or cuda:N. Default: ${DEFAULT-VALUE}.")
-    private String device;
-
-    @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads. Default: the processors.")
-    private Integer threads;
-
     @Mixin
     private VerboseOption verbose;
 
@@ -167,9 +158,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new UsageException("--port " + port + ": expected 0 to 65535");
         }
-        if (threads != null && threads < 1) {
-            throw new UsageException("--threads " + threads + ": must be at least 1");
-        }
+        modelOptions.threads(); // a usage error before the model is looked for
         AudioRoot root = null;
         if (audioRoot != null) {
             if (!Files.isDirectory(audioRoot)) {
@@ -177,7 +166,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             root = new AudioRoot(audioRoot);
         }
-        ModelSource source = ModelSource.parse(model, err);
+        ModelSource source = modelOptions.source(err);
         MertConfig config = source.config();
         if (index != null) {
             checkIndex(config);
@@ -185,8 +174,8 @@ public final class ServeCommand implements Callable<Integer> {
         ServeSettings settings = new ServeSettings(host, port, maxBatch, maxWaitMs, (long) (maxUploadMb * 1024 * 1024),
                 maxQueue, tok, drainSeconds, maxSeconds, (long) (maxAnswerMb * 1024 * 1024), uploadSeconds,
                 allowedHosts);
-        mert = source.open(device, err);
-        torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        mert = source.open(modelOptions.device(), err);
+        modelOptions.applyThreads();
         int[] all = org.mert4j.model.EmbedOptions.MARBLE.resolveLayers(config.numHiddenStates());
         try {
             idx = index == null ? null : VectorIndex.open(index);
@@ -226,7 +215,7 @@ public final class ServeCommand implements Callable<Integer> {
         IndexMetadata meta = IndexMetadata.read(index);
         if (meta.layer() >= config.numHiddenStates() || meta.dimension() != config.transformer().hiddenSize()) {
             throw new UsageException("--index " + index + " holds layer " + meta.layer() + " with " + meta.dimension()
-                    + "-d vectors, but " + model + " has hidden states 0.." + (config.numHiddenStates() - 1) + " of "
+                    + "-d vectors, but " + modelOptions.model() + " has hidden states 0.." + (config.numHiddenStates() - 1) + " of "
                     + config.transformer().hiddenSize() + "-d: not the model the index was built with");
         }
     }

@@ -2,7 +2,6 @@ package org.mert4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import org.mert4j.hub.RepoId;
 import org.mert4j.io.Npy;
 import org.mert4j.teacher.rvq.CodeTeacher;
 import org.mert4j.teacher.CodeTeacherFolders;
+import org.mert4j.teacher.Manifest;
 import org.mert4j.teacher.rvq.RvqStepStats;
 import org.mert4j.teacher.rvq.RvqTrainOptions;
 import org.mert4j.teacher.rvq.RvqVae;
@@ -143,7 +143,7 @@ public final class TeacherCommand implements Runnable {
             List<AudioFiles.Problem> problems = new ArrayList<>();
             List<Path> files = new ArrayList<>(AudioFiles.expand(audio, problems::add));
             if (manifest != null) {
-                files.addAll(readManifest(manifest));
+                files.addAll(Manifest.readPaths(manifest));
             }
             if (files.isEmpty()) {
                 throw new UsageException("no audio files found in " + audio + (manifest == null ? "" : " / " + manifest)
@@ -235,28 +235,6 @@ public final class TeacherCommand implements Runnable {
             return String.format(Locale.ROOT, "step %d/%d  loss %.4f  recon %.4f  commit %.5f  perplexity %s  %.2f steps/s  ETA %s",
                     s.step(), total, s.loss(), s.reconstruction(), s.commitment(), s.perplexityText(), rate,
                     Summary.clock((total - s.step()) / rate));
-        }
-
-        static List<Path> readManifest(Path m) throws IOException {
-            if (!Files.isRegularFile(m)) {
-                throw new UsageException("manifest not found: " + m);
-            }
-            List<String> lines = Files.readAllLines(m, StandardCharsets.UTF_8);
-            if (lines.isEmpty()) {
-                throw new UsageException(m + ": empty manifest; expected a root folder on the first line");
-            }
-            Path root = Path.of(lines.get(0).strip());
-            if (!root.isAbsolute() && m.toAbsolutePath().getParent() != null) {
-                root = m.toAbsolutePath().getParent().resolve(root);
-            }
-            List<Path> out = new ArrayList<>();
-            for (String line : lines.subList(1, lines.size())) {
-                String rel = line.split("\t", 2)[0].strip();
-                if (!rel.isEmpty()) {
-                    out.add(root.resolve(rel));
-                }
-            }
-            return out;
         }
     }
 

@@ -107,6 +107,35 @@ public final class Manifest {
         return new Manifest(root, rate, entries);
     }
 
+    /**
+     * The audio files a manifest lists, read leniently, as for training a teacher: line 1 the root folder
+     * (relative to the manifest's folder unless absolute), then one path per line, which a TAB and a sample
+     * count may follow. No sidecar is needed and lengths are not checked, so any fairseq-style list will do.
+     *
+     * @throws ManifestException when the file is missing or empty
+     */
+    public static List<Path> readPaths(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new ManifestException("manifest not found: " + file);
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty()) {
+            throw new ManifestException(file + ": empty manifest; expected a root folder on the first line");
+        }
+        Path root = Path.of(lines.get(0).strip());
+        if (!root.isAbsolute() && file.toAbsolutePath().getParent() != null) {
+            root = file.toAbsolutePath().getParent().resolve(root);
+        }
+        List<Path> out = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String rel = line.split("\t", 2)[0].strip();
+            if (!rel.isEmpty()) {
+                out.add(root.resolve(rel));
+            }
+        }
+        return out;
+    }
+
     private static Entry parseRow(Path file, int lineNo, String line) {
         int tab = line.lastIndexOf('\t');
         if (tab <= 0) {

@@ -85,4 +85,25 @@ class ManifestTest {
         assertEquals(1, Manifest.samplesAt(1, 44100, 24000)); // ceil(24000 / 44100 * 1) after gcd reduction
         assertEquals(16000, Manifest.samplesAt(16000, 16000, 16000));
     }
+
+    @Test
+    void pathsAreReadLenientlyBelowARootRelativeToTheManifest() throws IOException {
+        Path f = tmp.resolve("lists/train.tsv");
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, "../music\nrock/a.flac\t24000\n\njazz/b.mp3\n  c.wav  \n");
+        assertEquals(List.of(tmp.resolve("lists/../music/rock/a.flac"), tmp.resolve("lists/../music/jazz/b.mp3"),
+                tmp.resolve("lists/../music/c.wav")), Manifest.readPaths(f), "no sidecar, counts optional");
+        Files.writeString(f, "/data/music\na.wav\n");
+        assertEquals(List.of(Path.of("/data/music/a.wav")), Manifest.readPaths(f), "an absolute root is kept");
+    }
+
+    @Test
+    void pathsOfAMissingOrEmptyManifestAreRefused() throws IOException {
+        ManifestException missing = assertThrows(ManifestException.class,
+                () -> Manifest.readPaths(tmp.resolve("none.tsv")));
+        assertTrue(missing.getMessage().contains("manifest not found"), missing.getMessage());
+        Path empty = Files.writeString(tmp.resolve("empty.tsv"), "");
+        ManifestException e = assertThrows(ManifestException.class, () -> Manifest.readPaths(empty));
+        assertTrue(e.getMessage().contains("empty manifest"), e.getMessage());
+    }
 }
