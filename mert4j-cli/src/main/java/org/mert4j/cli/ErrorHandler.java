@@ -3,6 +3,9 @@ package org.mert4j.cli;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
+import org.mert4j.cli.options.ExitCode;
+import org.mert4j.cli.options.UsageException;
+import org.mert4j.cli.options.VerboseOption;
 import org.mert4j.hub.HubException;
 import org.mert4j.io.CheckpointException;
 import org.mert4j.model.ConfigException;

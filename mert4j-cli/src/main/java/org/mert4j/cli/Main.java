@@ -1,5 +1,22 @@
 package org.mert4j.cli;
 
+import org.mert4j.cli.commands.BenchCommand;
+import org.mert4j.cli.commands.CorpusCommand;
+import org.mert4j.cli.commands.EmbedCommand;
+import org.mert4j.cli.commands.ExportCommand;
+import org.mert4j.cli.commands.FeaturesCommand;
+import org.mert4j.cli.commands.IndexCommand;
+import org.mert4j.cli.commands.InfoCommand;
+import org.mert4j.cli.commands.LabelsCommand;
+import org.mert4j.cli.commands.ManifestCommand;
+import org.mert4j.cli.commands.PlotCommand;
+import org.mert4j.cli.commands.PretrainCommand;
+import org.mert4j.cli.commands.ProbeCommand;
+import org.mert4j.cli.commands.ServeCommand;
+import org.mert4j.cli.commands.TasksCommand;
+import org.mert4j.cli.commands.TeacherCommand;
+import org.mert4j.cli.console.Version;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,8 +1,9 @@
 /**
- * The {@code mert} command line (picocli): one class per command, and the output writers. The system properties that
- * turn CPU inference paths off for timings are read here, when a command opens its model ({@code ModelSource}).
+ * The {@code mert} command line: {@code Main}, picocli's root command, which lists every command, and the error
+ * handler that turns an exception into one line on stderr and an exit status. The commands, their options and
+ * what they print or write are in the packages below this one.
  *
- * <p>May use: any package of mert4j-core and mert4j-index, {@code serve} (which {@code mert serve} starts), and
- * {@code cli.bench}.
+ * <p>May use: {@code cli.commands}, {@code cli.console} (the version), {@code cli.options}, {@code hub}, {@code io},
+ * {@code model} (the exceptions the error handler sorts) and {@code tensor} (the native libraries).
  */
 package org.mert4j.cli;

@@ -10,30 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.mert4j.cli.commands.Cli;
 import org.mert4j.teacher.Teachers;
 
 import picocli.CommandLine;
 
 /** Every command's help prints cleanly: no picocli warnings, examples that copy and paste, defaults shown. */
 class HelpTextTest {
-
-    /** Every command and subcommand, as the words typed after {@code mert}. */
-    static List<List<String>> commands() {
-        List<List<String>> out = new ArrayList<>();
-        collect(Main.commandLine(), new ArrayList<>(), out);
-        return out;
-    }
-
-    private static void collect(CommandLine cmd, List<String> path, List<List<String>> out) {
-        out.add(List.copyOf(path));
-        cmd.getSubcommands().forEach((name, sub) -> {
-            if (!name.equals("help") && sub.getCommandName().equals(name)) {
-                List<String> p = new ArrayList<>(path);
-                p.add(name);
-                collect(sub, p, out);
-            }
-        });
-    }
 
     private static Cli.Result help(List<String> command) {
         List<String> args = new ArrayList<>(command);
@@ -47,7 +30,7 @@ class HelpTextTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            for (List<String> c : commands()) {
+            for (List<String> c : Cli.commands()) {
                 assertEquals(0, help(c).exitCode(), c::toString);
             }
         } finally {
@@ -64,7 +47,7 @@ class HelpTextTest {
     @Test
     void examplesAndTablesAreNotWrapped() {
         List<String> wrapped = new ArrayList<>();
-        for (List<String> c : commands()) {
+        for (List<String> c : Cli.commands()) {
             CommandLine cmd = Main.commandLine();
             for (String w : c) {
                 cmd = cmd.getSubcommands().get(w);

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mert4j.cli.Main;
-import org.mert4j.cli.ModelSource;
+import org.mert4j.cli.options.ModelSource;
 import org.mert4j.index.NpyEmbeddings;
 import org.mert4j.io.Npy;
 import org.mert4j.model.EmbedOptions;

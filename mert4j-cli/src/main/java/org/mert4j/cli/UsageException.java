@@ -1,8 +1,0 @@
-package org.mert4j.cli;
-
-/** A command line that cannot be carried out as given; reported as one line with exit code 2. */
-public class UsageException extends RuntimeException {
-    public UsageException(String message) {
-        super(message);
-    }
-}
