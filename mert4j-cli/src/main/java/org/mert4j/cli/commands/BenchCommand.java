@@ -30,6 +30,7 @@ import org.mert4j.cli.options.ExitCode;
 import org.mert4j.cli.options.ModelSource;
 import org.mert4j.cli.options.UsageException;
 import org.mert4j.cli.options.WindowConverter;
+import org.mert4j.audio.Resampler;
 import org.mert4j.dsp.Cqt;
 import org.mert4j.dsp.CqtConfig;
 import org.mert4j.dsp.KaldiMfcc;
@@ -48,6 +49,8 @@ import org.mert4j.pretrain.PretrainConfig;
 import org.mert4j.pretrain.StepMetrics;
 import org.mert4j.pretrain.ToneBatches;
 import org.mert4j.pretrain.Trainer;
+import org.mert4j.teacher.encodec.EncodecConfig;
+import org.mert4j.teacher.encodec.EncodecModel;
 import org.mert4j.tensor.CpuThreads;
 import org.mert4j.tensor.FloatArray;
 import org.mert4j.tensor.Tensors;
@@ -67,7 +70,8 @@ import picocli.CommandLine.Spec;
             "",
             "Suites: embed (the model on a --clip of audio cut into --window windows, --batch windows at a time),"
                 + " train (one pretraining update of --train-preset on synthetic batches, layerdrop off), features (CQT and Kaldi"
-                + " MFCC teacher features of the clip), decode (decoding and resampling --audio whole, for memory),"
+                + " MFCC teacher features of the clip), encodec (EnCodec 24 kHz codes of the clip, MERT-v1's acoustic"
+                + " teacher, random weights of facebook/encodec_24khz's shape), decode (decoding and resampling --audio whole, for memory),"
                 + " embed-file (pooled features of --audio streamed as `mert embed` does it: decoding on a background"
                 + " thread, memory flat in the file's length; runs once unless --warmup or --repeat is given).",
             "",
@@ -83,13 +87,15 @@ import picocli.CommandLine.Spec;
             "  mert bench --model preset:v1-95m --clip 30 --batch 6 --threads 2",
             "  mert bench --model MERT-v1-95M --int8 --suite embed",
             "  mert bench --suite train --train-preset 95m --train-batch 1 --repeat 3",
+            "  mert bench --suite encodec --clip 30 --repeat 3",
             "  mert bench --suite decode --audio one-hour.flac",
             "  mert bench --suite embed-file --audio one-hour.flac --model preset:v1-95m",
             "  mert bench --model preset:tiny --clip 10 --json bench.json",
             "",
             "Exit status: 0 done, 2 usage or model error."})
 public final class BenchCommand implements Callable<Integer> {
-    private static final Set<String> SUITES = Set.of("embed", "train", "features", "decode", "embed-file");
+    private static final Set<String> SUITES = Set.of("embed", "train", "features", "encodec", "decode",
+            "embed-file");
 
     @Spec
     private CommandSpec spec;
@@ -177,7 +183,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (String s : suites) {
             String v = s.strip().toLowerCase(Locale.ROOT);
             if (!SUITES.contains(v)) {
-                throw new UsageException("--suite " + s + ": expected embed, train, features, decode or embed-file");
+                throw new UsageException("--suite " + s + ": expected embed, train, features, encodec, decode or embed-file");
             }
             chosen.add(v);
         }
@@ -232,7 +238,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (chosen.contains("decode")) {
                 results.add(benchDecode(mert));
             }
-            if (chosen.contains("embed") || chosen.contains("features")) {
+            if (chosen.contains("embed") || chosen.contains("features") || chosen.contains("encodec")) {
                 samples = audio != null ? (mert != null ? mert.loadAudio(audio) : decodeAt(sr)) : syntheticClip(sr);
             }
             if (chosen.contains("embed")) {
@@ -247,6 +253,9 @@ public final class BenchCommand implements Callable<Integer> {
                 for (ObjectNode r : benchFeatures(samples, sr)) {
                     results.add(r);
                 }
+            }
+            if (chosen.contains("encodec")) {
+                results.add(benchEncodec(samples, sr));
             }
         }
         if (chosen.contains("train")) {
@@ -424,6 +433,24 @@ public final class BenchCommand implements Callable<Integer> {
         rm.put("kind", "mfcc");
         rows.add(rm);
         return rows;
+    }
+
+    /** EnCodec's codes of the clip, resampled to its 24 kHz: how fast MERT-v1's teacher labels audio. */
+    private ObjectNode benchEncodec(float[] samples, int sr) {
+        try (EncodecModel encodec = EncodecModel.random(EncodecConfig.encodec24khz(), 0, runsOn.device())) {
+            float[] at24k = Resampler.resample(samples, sr, encodec.sampleRate());
+            double seconds = at24k.length / (double) encodec.sampleRate();
+            int[] books = new int[1];
+            Stats s = time(() -> {
+                books[0] = encodec.codes(at24k).length;
+                return 0;
+            });
+            ObjectNode r = row("EnCodec 24 kHz codes (MERT-v1 teacher)", s, seconds, 0, books[0] + " codebooks;"
+                    + String.format(Locale.ROOT, " audio h/h %.1f", seconds / s.median()));
+            r.put("kind", "encodec");
+            r.put("codebooks", books[0]);
+            return r;
+        }
     }
 
     private ObjectNode benchDecode(MertModel mert) {

@@ -55,6 +55,20 @@ class BenchCommandTest {
     }
 
     @Test
+    void encodecSuiteTimesTheCodesOfTheClipAt24kHz() throws Exception {
+        Cli.Result r = Cli.run("bench", "--model", "preset:tiny", "--suite", "encodec", "--clip", "1", "--warmup",
+                "0", "--repeat", "1", "--json", "-");
+        assertEquals(0, r.exitCode(), r::toString);
+        JsonNode rows = new ObjectMapper().readTree(r.out()).get("results");
+        assertEquals(1, rows.size(), rows::toString);
+        JsonNode e = rows.get(0);
+        assertEquals("encodec", e.get("kind").asText());
+        assertEquals(8, e.get("codebooks").asInt()); // encodec_24khz at its default 6 kbps
+        assertEquals(1.0, e.get("audio_s").asDouble(), 1e-3); // the 1 s clip, resampled to 24 kHz
+        assertTrue(e.get("median_s").asDouble() > 0, e::toString);
+    }
+
+    @Test
     void tablePrintsOneRowPerBenchmark() {
         Cli.Result r = Cli.run("bench", "--model", "preset:tiny", "--suite", "features", "--clip", "2", "--warmup",
                 "0", "--repeat", "1");
