@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.mert4j.nn.Linear;
 import org.mert4j.nn.cpu.InferenceLinear;
 import org.mert4j.nn.cpu.InferenceLinear.Kernel;
 import org.mert4j.nn.cpu.OneDnnConv;
@@ -12,12 +13,13 @@ import org.mert4j.nn.cpu.OneDnnLinear;
 import org.mert4j.nn.cpu.TimeMajorConvLayer;
 
 /**
- * The CPU inference plan of a {@link MertEncoder}: the same maths as its forward pass, on kernels
- * chosen once when the plan is built (docs/performance.md says why each exists). fp32 Linears run
- * on oneDNN with q, k and v stacked and GELU fused; the conv front runs time-major with GroupNorm
- * folded into its first layer ({@link CpuConvFront}); the positional conv keeps its weight-norm weight;
- * with int8, FBGEMM packs replace the transformer's Linears and the later conv layers. Norms, the
- * residual structure and attention are the plain modules' own.
+ * The CPU inference plan of a {@link MertEncoder}: kernels chosen once when the plan is built
+ * (docs/performance.md says why each exists), run in the encoder's own forward structure
+ * ({@link MertEncoder#forward(Tensor, EncoderKernels, boolean)}), so that norms, the residual structure,
+ * attention and the hidden states are the plain modules' and exist once. fp32 Linears run on oneDNN
+ * with q, k and v stacked and GELU fused; the conv front runs time-major with GroupNorm folded into its
+ * first layer ({@link CpuConvFront}); the positional conv keeps its weight-norm weight; with int8,
+ * FBGEMM packs replace the transformer's Linears and the later conv layers.
  *
  * <p>A snapshot: what it derives from the weights (stacked q/k/v, the weight-norm weight, int8 packs)
  * is computed when it is built, so weights changed afterwards need a new plan. It owns that memory
@@ -27,10 +29,9 @@ import org.mert4j.nn.cpu.TimeMajorConvLayer;
 final class CpuEncoder implements WaveformEncoder, AutoCloseable {
     private final MertEncoder plain;
     private final CpuConvFront convFront;
-    private final InferenceLinear projection;
-    // null: the plain positional conv, channel-major
-    private final TimeMajorConvLayer posConv;
-    private final List<CpuTransformerLayer> layers;
+    private final TimeMajorConvLayer positional; // null: the plain positional conv, channel-major
+    private final List<InferenceLinear> linears = new ArrayList<>(); // every product built here
+    private final EncoderKernels kernels;
 
     CpuEncoder(MertEncoder plain, CpuInferenceOptions options) {
         this.plain = plain;
@@ -40,16 +41,39 @@ final class CpuEncoder implements WaveformEncoder, AutoCloseable {
         try (NoGradGuard guard = new NoGradGuard()) {
             this.convFront = new CpuConvFront(plain.featureExtractor(), options);
             // the feature projection stays fp32: it is one Linear, and int8 there would cost fidelity
-            this.projection = InferenceLinear.of(plain.featureProjection().projection, fp32);
+            InferenceLinear projection = linear(plain.featureProjection().projection, fp32);
             PositionalConvEmbedding pos = plain.transformer().posConv;
-            this.posConv = options.oneDnn() && OneDnnConv.available()
+            this.positional = options.oneDnn() && OneDnnConv.available()
                     ? TimeMajorConvLayer.keptWeightNorm(pos.conv, pos.act) : null;
-            List<CpuTransformerLayer> built = new ArrayList<>();
+            List<LayerKernels> layers = new ArrayList<>();
             for (TransformerLayer layer : plain.transformer().layers) {
-                built.add(new CpuTransformerLayer(layer, transformerKernel));
+                layers.add(layerKernels(layer, transformerKernel));
             }
-            this.layers = List.copyOf(built);
+            this.kernels = new EncoderKernels(convFront::forward, projection, positional, List.copyOf(layers));
         }
+    }
+
+    /**
+     * A layer's Linears on {@code kernel}. On oneDNN q, k and v become one stacked product (a copy: 7 MB a
+     * layer of 95M), and the intermediate product applies GELU as it writes.
+     */
+    private LayerKernels layerKernels(TransformerLayer layer, Kernel kernel) {
+        SelfAttention a = layer.attention;
+        FeedForward f = layer.feedForward;
+        if (kernel == Kernel.ONEDNN) {
+            InferenceLinear qkv = InferenceLinear.stacked(kernel, a.q, a.k, a.v);
+            linears.add(qkv);
+            return LayerKernels.stacked(qkv, linear(a.out, kernel), linear(f.intermediate, kernel),
+                    linear(f.output, kernel));
+        }
+        return LayerKernels.separate(linear(a.q, kernel), linear(a.k, kernel), linear(a.v, kernel),
+                linear(a.out, kernel), linear(f.intermediate, kernel), linear(f.output, kernel));
+    }
+
+    private InferenceLinear linear(Linear l, Kernel kernel) {
+        InferenceLinear built = InferenceLinear.of(l, kernel);
+        linears.add(built);
+        return built;
     }
 
     @Override
@@ -60,21 +84,7 @@ final class CpuEncoder implements WaveformEncoder, AutoCloseable {
     /** As {@link MertEncoder#forward(Tensor)}, in eval mode. */
     @Override
     public List<Tensor> forward(Tensor wave) {
-        MertEncoder.checkWaveforms(plain.config(), wave);
-        Tensor features = convFront.forward(wave);
-        Tensor x = projection.forward(plain.featureProjection().normalised(plain.withCqt(wave, features)));
-        TransformerEncoder transformer = plain.transformer();
-        Tensor h = x.add(positional(x));
-        if (!transformer.preNorm) {
-            h = transformer.layerNorm.forward(h);
-        }
-        List<Tensor> states = new ArrayList<>(layers.size() + 1);
-        for (CpuTransformerLayer layer : layers) {
-            states.add(h);
-            h = layer.forward(h);
-        }
-        states.add(transformer.preNorm ? transformer.layerNorm.forward(h) : h);
-        return states;
+        return plain.forward(wave, kernels, false);
     }
 
     /** The conv front alone: [B, N] waveform -> [B, T, C] features. */
@@ -82,22 +92,12 @@ final class CpuEncoder implements WaveformEncoder, AutoCloseable {
         return convFront.forward(wave);
     }
 
-    private Tensor positional(Tensor x) {
-        PositionalConvEmbedding pos = plain.transformer().posConv;
-        if (posConv == null) {
-            return pos.forward(x);
-        }
-        Tensor y = posConv.forward(x); // time-major in and out, the activation applied as oneDNN writes
-        return pos.dropLast ? y.narrow(1, 0, y.size(1) - 1) : y;
-    }
-
     @Override
     public void close() {
         convFront.close();
-        projection.close();
-        if (posConv != null) {
-            posConv.close();
+        if (positional != null) {
+            positional.close();
         }
-        layers.forEach(CpuTransformerLayer::close);
+        linears.forEach(InferenceLinear::close);
     }
 }

@@ -5,6 +5,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.mert4j.nn.Dropout;
 import org.mert4j.nn.LayerNorm;
 import org.mert4j.nn.Linear;
+import org.mert4j.nn.LinearKernel;
 
 /**
  * docs/model.md, "Feature projection": LayerNorm over the conv features (joined by the CQT with
@@ -26,11 +27,16 @@ public final class FeatureProjection extends Module {
 
     /** [B, T, C] -> [B, T, H] */
     public Tensor forward(Tensor features) {
-        return Dropout.apply(projection.forward(normalised(features)), dropout, is_training());
+        return forward(features, projection, is_training());
+    }
+
+    /** As {@link #forward(Tensor)}, with the product on {@code kernel} and dropout only when {@code training}. */
+    Tensor forward(Tensor features, LinearKernel kernel, boolean training) {
+        return Dropout.apply(kernel.forward(normalised(features)), dropout, training);
     }
 
     /** The conv features after the LayerNorm, if there is one. */
-    Tensor normalised(Tensor features) {
+    private Tensor normalised(Tensor features) {
         return layerNorm == null ? features : layerNorm.forward(features);
     }
 }

@@ -5,6 +5,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.mert4j.nn.Activation;
 import org.mert4j.nn.Dropout;
 import org.mert4j.nn.Linear;
+import org.mert4j.nn.LinearKernel;
 
 /** docs/model.md, "Transformer layers": Linear(H -> F), activation, dropout, Linear(F -> H), dropout. */
 public final class FeedForward extends Module {
@@ -25,7 +26,16 @@ public final class FeedForward extends Module {
 
     /** [B, T, H] -> [B, T, H] */
     public Tensor forward(Tensor x) {
-        Tensor h = Dropout.apply(act.apply(intermediate.forward(x)), activationDropout, is_training());
-        return Dropout.apply(output.forward(h), hiddenDropout, is_training());
+        return forward(x, intermediate, output, is_training());
+    }
+
+    /** As {@link #forward(Tensor)}, with the products of {@code kernels} and dropout only when {@code training}. */
+    Tensor forward(Tensor x, LayerKernels kernels, boolean training) {
+        return forward(x, kernels.intermediate(), kernels.output(), training);
+    }
+
+    private Tensor forward(Tensor x, LinearKernel intermediate, LinearKernel output, boolean training) {
+        Tensor h = Dropout.apply(intermediate.forward(x, act), activationDropout, training);
+        return Dropout.apply(output.forward(h), hiddenDropout, training);
     }
 }

@@ -11,7 +11,8 @@ import org.mert4j.tensor.Tensors;
 /**
  * The MERT encoder (docs/model.md) as a libtorch module whose parameter names are the Hugging Face
  * state-dict keys (docs/model.md, "Checkpoints"): conv front, feature projection, transformer. The plain
- * form, used for training, on GPUs and as the reference for {@link CpuEncoder}.
+ * form, used for training and on GPUs. CPU inference runs the same forward structure on the kernels of
+ * {@link CpuEncoder}.
  */
 public final class MertEncoder extends Module implements WaveformEncoder {
     private final MertConfig config;
@@ -21,6 +22,7 @@ public final class MertEncoder extends Module implements WaveformEncoder {
     private final Tensor maskedSpecEmbed;
     private final CqtInputFront cqtInput; // null unless feature_extractor_cqt
     private final SpectrogramInputFront spectrogramInput; // null unless feature_extractor_type is spectrogram
+    private final EncoderKernels ownModules;
 
     public MertEncoder(MertConfig config) {
         this.config = config;
@@ -34,6 +36,8 @@ public final class MertEncoder extends Module implements WaveformEncoder {
         this.maskedSpecEmbed = config.hasMaskedSpecEmbed()
                 ? new Tensor(register_parameter("masked_spec_embed", torch.rand(config.transformer().hiddenSize())))
                 : null;
+        this.ownModules = new EncoderKernels(this::frontFeatures, featureProjection.projection, null,
+                encoder.ownLinears());
     }
 
     @Override
@@ -65,8 +69,17 @@ public final class MertEncoder extends Module implements WaveformEncoder {
      */
     @Override
     public List<Tensor> forward(Tensor wave) {
+        return forward(wave, ownModules, is_training());
+    }
+
+    /**
+     * As {@link #forward(Tensor)}, on {@code kernels} (the CPU plan's); dropout and layerdrop only when
+     * {@code training}.
+     */
+    List<Tensor> forward(Tensor wave, EncoderKernels kernels, boolean training) {
         checkWaveforms(config, wave);
-        return encoder.forward(featureProjection.forward(withCqt(wave, frontFeatures(wave))));
+        Tensor x = featureProjection.forward(withCqt(wave, kernels.front().apply(wave)), kernels.projection(), training);
+        return encoder.forward(x, kernels.positional(), kernels.layers(), training);
     }
 
     /** [B, N] waveforms -> [B, T, C] frames of the input front (conv or spectrogram). */
@@ -75,7 +88,7 @@ public final class MertEncoder extends Module implements WaveformEncoder {
     }
 
     /** The feature projection's input: the conv features, joined by the waveform's CQT if the config says so. */
-    Tensor withCqt(Tensor wave, Tensor convFeatures) {
+    private Tensor withCqt(Tensor wave, Tensor convFeatures) {
         return cqtInput == null ? convFeatures : cqtInput.appendTo(wave, convFeatures);
     }
 

@@ -4,6 +4,7 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.mert4j.nn.Activation;
 import org.mert4j.nn.WeightNormConv1d;
+import org.mert4j.nn.cpu.TimeMajorConvLayer;
 
 /**
  * docs/model.md, "Positional convolution": relative position information from a wide grouped
@@ -31,5 +32,17 @@ public final class PositionalConvEmbedding extends Module {
             y = y.narrow(2, 0, y.size(2) - 1);
         }
         return act.apply(y).transpose(1, 2);
+    }
+
+    /**
+     * As {@link #forward(Tensor)}, with the convolution and its activation run by {@code timeMajor} (a CPU plan's
+     * kernel: time-major in and out, the activation applied as it writes); null runs the module's own conv.
+     */
+    Tensor forward(Tensor x, TimeMajorConvLayer timeMajor) {
+        if (timeMajor == null) {
+            return forward(x);
+        }
+        Tensor y = timeMajor.forward(x);
+        return dropLast ? y.narrow(1, 0, y.size(1) - 1) : y;
     }
 }

@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.mert4j.nn.Dropout;
 import org.mert4j.nn.LayerNorm;
+import org.mert4j.nn.cpu.TimeMajorConvLayer;
 
 /**
  * Positional convolution plus the stack of transformer layers (docs/model.md, "Positional convolution",
@@ -25,6 +26,7 @@ public final class TransformerEncoder extends Module {
     final boolean preNorm;
     private final double hiddenDropout;
     private final double layerdrop;
+    private final List<LayerKernels> ownLinears;
 
     public TransformerEncoder(MertConfig c) {
         MertConfig.Transformer t = c.transformer();
@@ -39,23 +41,39 @@ public final class TransformerEncoder extends Module {
         this.preNorm = t.preNorm();
         this.hiddenDropout = c.dropout().hidden();
         this.layerdrop = c.dropout().layerdrop();
+        this.ownLinears = layers.stream().map(TransformerLayer::ownLinears).toList();
+    }
+
+    /** The layers' own Linears, as kernels. */
+    List<LayerKernels> ownLinears() {
+        return ownLinears;
     }
 
     /** [B, T, H] projected features -> L+1 hidden states, each [B, T, H]. */
     public List<Tensor> forward(Tensor x) {
-        boolean training = is_training();
-        Tensor h = x.add(posConv.forward(x));
+        return forward(x, null, ownLinears, is_training());
+    }
+
+    /**
+     * As {@link #forward(Tensor)}, on a CPU plan's kernels: the positional conv on {@code positional} (null: its
+     * own), layer i on {@code layerKernels.get(i)}; dropout and layerdrop only when {@code training}.
+     */
+    List<Tensor> forward(Tensor x, TimeMajorConvLayer positional, List<LayerKernels> layerKernels, boolean training) {
+        if (layerKernels.size() != layers.size()) {
+            throw new IllegalArgumentException(layerKernels.size() + " layers' kernels for " + layers.size() + " layers");
+        }
+        Tensor h = x.add(posConv.forward(x, positional));
         if (!preNorm) {
             h = layerNorm.forward(h);
         }
         h = Dropout.apply(h, hiddenDropout, training);
         List<Tensor> states = new ArrayList<>(layers.size() + 1);
-        for (TransformerLayer layer : layers) {
+        for (int i = 0; i < layers.size(); i++) {
             states.add(h);
             // drawn from libtorch's generator so that a seeded run skips the same layers again
             boolean skip = training && layerdrop > 0 && torch.rand(1).item_double() < layerdrop;
             if (!skip) {
-                h = layer.forward(h);
+                h = layers.get(i).forward(h, layerKernels.get(i), training);
             }
         }
         states.add(preNorm ? layerNorm.forward(h) : h);

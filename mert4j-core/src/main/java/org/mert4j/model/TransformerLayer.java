@@ -19,6 +19,7 @@ public final class TransformerLayer extends Module {
     final boolean preNorm;
     final double residualAlpha;
     private final double hiddenDropout;
+    private final LayerKernels ownLinears;
 
     public TransformerLayer(MertConfig c) {
         MertConfig.Transformer t = c.transformer();
@@ -29,22 +30,37 @@ public final class TransformerLayer extends Module {
         this.preNorm = t.preNorm();
         this.residualAlpha = t.deepnorm() ? Math.pow(2.0 * t.numLayers(), 0.25) : 1.0;
         this.hiddenDropout = c.dropout().hidden();
+        this.ownLinears = LayerKernels.separate(attention.q, attention.k, attention.v, attention.out,
+                feedForward.intermediate, feedForward.output);
     }
 
     /** [B, T, H] -> [B, T, H] */
     public Tensor forward(Tensor x) {
-        boolean training = is_training();
+        return forward(x, ownLinears, is_training());
+    }
+
+    /**
+     * As {@link #forward(Tensor)}, with the Linear maps of {@code kernels} (a CPU plan's) and dropout only when
+     * {@code training}.
+     */
+    Tensor forward(Tensor x, LayerKernels kernels, boolean training) {
         if (preNorm) {
-            Tensor h = x.add(Dropout.apply(attention.forward(layerNorm.forward(x)), hiddenDropout, training));
-            return h.add(feedForward.forward(finalLayerNorm.forward(h)));
+            Tensor a = attention.forward(layerNorm.forward(x), kernels, training);
+            Tensor h = x.add(Dropout.apply(a, hiddenDropout, training));
+            return h.add(feedForward.forward(finalLayerNorm.forward(h), kernels, training));
         }
-        Tensor a = Dropout.apply(attention.forward(x), hiddenDropout, training);
+        Tensor a = Dropout.apply(attention.forward(x, kernels, training), hiddenDropout, training);
         Tensor h = layerNorm.forward(residual(x).add(a));
-        return finalLayerNorm.forward(residual(h).add(feedForward.forward(h)));
+        return finalLayerNorm.forward(residual(h).add(feedForward.forward(h, kernels, training)));
+    }
+
+    /** The layer's own Linears, as kernels. */
+    LayerKernels ownLinears() {
+        return ownLinears;
     }
 
     /** The residual branch's input, scaled by DeepNorm's alpha when it is on. */
-    Tensor residual(Tensor x) {
+    private Tensor residual(Tensor x) {
         return residualAlpha == 1.0 ? x : x.mul(new Scalar(residualAlpha));
     }
 }

@@ -7,7 +7,7 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /** y = x W^T + b. Parameters {@code weight} [out, in] and {@code bias} [out], as in PyTorch. */
-public final class Linear extends Module {
+public final class Linear extends Module implements LinearKernel {
     public final int inFeatures;
     public final int outFeatures;
     public final Tensor weight;
@@ -22,6 +22,7 @@ public final class Linear extends Module {
     }
 
     /** [..., in] -> [..., out] */
+    @Override
     public Tensor forward(Tensor x) {
         return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
     }

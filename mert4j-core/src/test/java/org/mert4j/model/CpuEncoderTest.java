@@ -60,8 +60,9 @@ class CpuEncoderTest {
     }
 
     /**
-     * The plan mirrors the plain encoder's forward pass, so every setting the config accepts that changes the
-     * forward pass is varied here, one at a time from both fixtures: a setting the plan forgets fails.
+     * The plan runs the plain encoder's forward structure on kernels it builds from the weights, so every setting
+     * the config accepts that changes the forward pass is varied here, one at a time from both fixtures: a
+     * setting a kernel or the plan's choice of kernels gets wrong fails.
      */
     @ParameterizedTest(name = "{0}: {1} = {2}")
     @CsvSource({

@@ -7,13 +7,14 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.mert4j.nn.Activation;
 import org.mert4j.nn.Linear;
+import org.mert4j.nn.LinearKernel;
 
 /**
  * A {@link Linear} for CPU inference, its kernel chosen once when it is built. It uses the Linear's
  * fp32 weight as it is, so it must not outlive that Linear; what it derives (a stacked weight, int8
  * packs) it owns and frees on {@link #close()}.
  */
-public final class InferenceLinear implements AutoCloseable {
+public final class InferenceLinear implements LinearKernel, AutoCloseable {
     /** The kernels a product can run on. */
     public enum Kernel {
         /** fp32 on oneDNN ({@link OneDnnLinear}): libtorch's OpenMP pool, not OpenBLAS's. */
@@ -74,6 +75,7 @@ public final class InferenceLinear implements AutoCloseable {
     }
 
     /** [..., in] -> [..., out] */
+    @Override
     public Tensor forward(Tensor x) {
         return switch (kernel) {
             case ONEDNN -> OneDnnLinear.apply(x, weight, bias);
@@ -86,6 +88,7 @@ public final class InferenceLinear implements AutoCloseable {
      * {@code activation(forward(x))}; on oneDNN an exact GELU is applied as the product is written (one
      * pass over the output less). A null activation is the identity.
      */
+    @Override
     public Tensor forward(Tensor x, Activation activation) {
         if (activation == Activation.GELU && kernel == Kernel.ONEDNN) {
             return OneDnnLinear.applyGelu(x, weight, bias);
