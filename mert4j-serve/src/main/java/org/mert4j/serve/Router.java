@@ -34,7 +34,7 @@ final class Router extends Handler.Abstract {
                 throw new ApiException(404, "no route " + path);
             }
             m.entry().checkMethod(method);
-            m.entry().route().answer(request, response, m.rawKey() == null ? null : TrackKey.decode(m.rawKey()));
+            m.entry().route().answer(request, response, m.rawKey() == null ? null : KeySegment.decode(m.rawKey()));
         } catch (ApiException e) {
             failed = true;
             errorSent = Answers.error(request, response, e);

@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** A track key as it comes in a path segment: percent-decoded here ({@code %2F} is a slash in the key). */
-final class TrackKey {
-    private TrackKey() {
+final class KeySegment {
+    private KeySegment() {
     }
 
     /** @throws ApiException 404 for a malformed escape */
