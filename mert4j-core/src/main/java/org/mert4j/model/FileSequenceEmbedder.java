@@ -38,7 +38,6 @@ public final class FileSequenceEmbedder implements AutoCloseable {
             return embedder.embed(whole.next(), progress, FileEmbedder.WindowWatch.NONE);
         }
         try (AudioWindows windows = ahead != null ? ahead : embedder.open(f)) {
-            ahead = null;
             ahead = index < files.size() ? embedder.open(files.get(index)) : null;
             return embedder.embed(windows, progress, FileEmbedder.WindowWatch.NONE);
         }

@@ -17,9 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Dataset;
@@ -36,6 +35,7 @@ import org.mert4j.io.Npy;
 import org.mert4j.model.EmbedOptions;
 import org.mert4j.model.EmbeddingInfo;
 import org.mert4j.model.MertModel;
+import org.mert4j.model.TrackKey;
 import org.mert4j.probe.FeatureCache;
 import org.mert4j.probe.MertFeatures;
 import org.mert4j.probe.Task;
@@ -144,7 +144,7 @@ class FrontEndEqualityTest {
         for (Row r : new MertEmbedder(MODEL.toString()).windowSeconds(0).inputColumn("path").transform(paths)
                 .collectAsList()) {
             assertTrue(r.isNullAt(r.fieldIndex(EmbeddingColumns.ERROR)), () -> r.getString(r.fieldIndex("error")));
-            sparkRows.put(keyOf(Path.of(r.getString(0))), floats(r.getList(r.fieldIndex(EmbeddingColumns.EMBEDDING))));
+            sparkRows.put(TrackKey.of(music.relativize(Path.of(r.getString(0)))), BuildIndex.toFloats(r.getList(r.fieldIndex(EmbeddingColumns.EMBEDDING))));
         }
 
         Map<String, float[]> probed = new TreeMap<>();
@@ -184,12 +184,6 @@ class FrontEndEqualityTest {
                 : music.resolve(key + ".flac");
     }
 
-    /** The key mert embed gives a file of {@link #music}: its path below the folder, without extension. */
-    static String keyOf(Path file) {
-        String rel = music.relativize(file).toString();
-        return rel.substring(0, rel.lastIndexOf('.'));
-    }
-
     static Map<String, float[]> npyFolder(Path out) throws IOException {
         Map<String, float[]> m = new TreeMap<>();
         for (Path f : NpyEmbeddings.list(out)) {
@@ -203,17 +197,9 @@ class FrontEndEqualityTest {
         for (Row r : spark.read().parquet(parquet.toString()).collectAsList()) {
             assertTrue(r.isNullAt(r.fieldIndex(EmbeddingColumns.ERROR)), () -> r.getString(r.fieldIndex("error")));
             m.put(r.getString(r.fieldIndex(EmbeddingColumns.KEY)),
-                    floats(r.getList(r.fieldIndex(EmbeddingColumns.EMBEDDING))));
+                    BuildIndex.toFloats(r.getList(r.fieldIndex(EmbeddingColumns.EMBEDDING))));
         }
         return m;
-    }
-
-    static float[] floats(List<Object> list) {
-        float[] f = new float[list.size()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = ((Number) list.get(i)).floatValue();
-        }
-        return f;
     }
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -233,33 +219,26 @@ class FrontEndEqualityTest {
     }
 
     /**
-     * The numbers of the answer's {@code embedding}, read as the floats they were written from (Float.toString
-     * round-trips; going through double could round twice).
+     * The numbers of the answer's {@code embedding}, read as the floats they were written from: kept as their
+     * decimal text, as going through double could round twice.
      */
     static float[] embedding(String json) throws IOException {
-        JsonNode n = new ObjectMapper().readTree(json);
+        JsonNode n = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(json);
         assertTrue(n.has("embedding"), json.length() > 200 ? json.substring(0, 200) : json);
-        String text = json.substring(json.indexOf("\"embedding\""));
-        text = text.substring(text.indexOf('['));
-        Matcher m = Pattern.compile("-?[0-9][0-9.eE+-]*").matcher(text);
         List<Float> values = new ArrayList<>();
-        int depth = 0;
-        int at = 0;
-        for (; at < text.length(); at++) { // the nested arrays end where their brackets balance
-            char c = text.charAt(at);
-            depth += c == '[' ? 1 : c == ']' ? -1 : 0;
-            if (depth == 0) {
-                break;
-            }
-        }
-        m.region(0, at);
-        while (m.find()) {
-            values.add(Float.parseFloat(m.group()));
-        }
+        collect(n.get("embedding"), values);
         float[] f = new float[values.size()];
         for (int i = 0; i < f.length; i++) {
             f[i] = values.get(i);
         }
         return f;
+    }
+
+    private static void collect(JsonNode n, List<Float> values) {
+        if (n.isArray()) {
+            n.forEach(e -> collect(e, values));
+        } else {
+            values.add(Float.parseFloat(n.asText()));
+        }
     }
 }
