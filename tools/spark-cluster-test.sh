@@ -22,22 +22,9 @@ CLUSTER="$ROOT/tools/spark-cluster.sh"
 CLUSTER_DIR="${SPARK_CLUSTER_DIR:-$ROOT/target/spark-cluster}"
 export SPARK_CLUSTER_DIR="$CLUSTER_DIR"
 
-fail() {
-    echo "FAILED: $*" >&2
-    exit 1
-}
-
-CORE_TESTS="$(ls "$ROOT"/mert4j-core/target/mert4j-core-*-tests.jar 2>/dev/null | head -1 || true)"
-[ -f "$APP" ] && [ -d "$ROOT/mert4j-spark/target/test-classes" ] && [ -n "$CORE_TESTS" ] \
-    || fail "build first: mvn -q -DskipTests package"
-SPARK_HOME_DIR="$("$CLUSTER" home)"
-# the catalogue maker and checker: test classes next to the application jar, Spark from the cluster's jars
-CHECK_CP="$SPARK_HOME_DIR/conf:$SPARK_HOME_DIR/jars/*:$APP:$ROOT/mert4j-spark/target/test-classes:$CORE_TESTS"
-# (its own local Spark logs go to WORK/check.log)
+source "$ROOT/tools/spark-checkers.sh"
 catalogue() {
-    java -Xmx1g --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
-        --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
-        -cp "$CHECK_CP" org.mert4j.spark.ClusterCatalogue "$@" 2>>"$WORK/check.log"
+    run_checker 1g ClusterCatalogue "$WORK/check.log" "$@"
 }
 
 rm -rf "$WORK"

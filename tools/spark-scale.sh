@@ -20,12 +20,9 @@ APP="$ROOT/mert4j-spark/target/mert4j-spark-app.jar"
 CLUSTER="$ROOT/tools/spark-cluster.sh"
 export SPARK_CLUSTER_DIR="${SPARK_CLUSTER_DIR:-$ROOT/target/spark-cluster}"
 
-CORE_TESTS="$(ls "$ROOT"/mert4j-core/target/mert4j-core-*-tests.jar 2>/dev/null | head -1 || true)"
-[ -f "$APP" ] && [ -n "$CORE_TESTS" ] || { echo "build first: mvn -q -DskipTests package" >&2; exit 1; }
-SPARK_HOME_DIR="$("$CLUSTER" home)"
+source "$ROOT/tools/spark-checkers.sh"
 catalogue() {
-    java -Xmx2g -cp "$SPARK_HOME_DIR/jars/*:$APP:$ROOT/mert4j-spark/target/test-classes:$CORE_TESTS" \
-        org.mert4j.spark.ClusterCatalogue "$@" 2>>"$WORK/tools.log"
+    run_checker 2g ClusterCatalogue "$WORK/tools.log" "$@"
 }
 
 mkdir -p "$WORK"

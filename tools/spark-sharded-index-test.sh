@@ -20,23 +20,12 @@ APP="$ROOT/mert4j-spark/target/mert4j-spark-app.jar"
 CLUSTER="$ROOT/tools/spark-cluster.sh"
 export SPARK_CLUSTER_DIR="${SPARK_CLUSTER_DIR:-$ROOT/target/spark-cluster}"
 
-fail() {
-    echo "FAILED: $*" >&2
-    exit 1
-}
-
+source "$ROOT/tools/spark-checkers.sh"
 for f in base queries truth; do
     [ -f "$BENCH/$f.npy" ] || fail "$BENCH/$f.npy missing: run tools/bench-search first (or give its folder)"
 done
-CORE_TESTS="$(ls "$ROOT"/mert4j-core/target/mert4j-core-*-tests.jar 2>/dev/null | head -1 || true)"
-[ -f "$APP" ] && [ -d "$ROOT/mert4j-spark/target/test-classes" ] && [ -n "$CORE_TESTS" ] \
-    || fail "build first: mvn -q -DskipTests package"
-SPARK_HOME_DIR="$("$CLUSTER" home)"
-CHECK_CP="$SPARK_HOME_DIR/conf:$SPARK_HOME_DIR/jars/*:$APP:$ROOT/mert4j-spark/target/test-classes:$CORE_TESTS"
 catalogue() {
-    java -Xmx6g --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
-        --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
-        -cp "$CHECK_CP" org.mert4j.spark.SearchCatalogue "$@" 2>>"$WORK/check.log"
+    run_checker 6g SearchCatalogue "$WORK/check.log" "$@"
 }
 
 rm -rf "$WORK"
